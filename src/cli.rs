@@ -1,0 +1,85 @@
+//! The command line: clap definitions, documented so that `--help` teaches the tool.
+
+use crate::report::style::ColorChoice;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "specctl",
+    version,
+    about = "Keep code true to its specs: Gherkin scenarios and aspects, proven by their evidence",
+    long_about = "specctl reads a project's desired state (Gherkin scenarios in specs/*.feature and \
+aspects in aspects/*.md), runs the evidence that proves each item, and reports what does not hold.\n\n\
+Exit codes: 0 success, 1 some item does not hold, 2 invalid input or configuration.",
+    after_help = "Run `specctl <command> --help` for the details of a command."
+)]
+pub struct Cli {
+    /// Work in DIR (the project root is the nearest folder up from it holding specctl.yaml)
+    #[arg(short = 'C', value_name = "DIR", global = true)]
+    pub dir: Option<PathBuf>,
+
+    /// When to use colour (NO_COLOR is honoured with `auto`)
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    /// Print less: only errors and the summary
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Print more (repeat for more still)
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the desired state: every scenario and aspect, its source and its evidence
+    #[command(long_about = "List the desired state: every scenario (one per Examples row of an \
+Outline) and every aspect, with its file:line and the evidence that proves it. Runs nothing.\n\n\
+Exit codes: 0 all input valid; 2 some input is invalid (every error is listed with file, line and \
+column, and every valid item is still listed).")]
+    List(ListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    #[command(flatten)]
+    pub selection: Selection,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct Selection {
+    /// Only items whose file or folder is FILTER, or whose id starts with FILTER
+    /// (`specs/shop.feature::Buy`, `aspect:`)
+    #[arg(value_name = "FILTER")]
+    pub filters: Vec<String>,
+
+    /// Only items whose tags satisfy a Cucumber tag expression, e.g. "@fast and not @wip"
+    #[arg(long, value_name = "EXPR")]
+    pub tags: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,290 @@
+//! specctl.yaml: every key optional with a default, every unknown key an error at its line.
+//! The typed form here is what the rest of specctl reads; nothing else parses the file.
+
+use crate::InputError;
+use crate::yaml;
+use serde::{Deserialize, Deserializer};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+pub const FILE_NAME: &str = "specctl.yaml";
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Folders or globs of `.feature` files, relative to the project root.
+    pub specs: Vec<String>,
+    /// Folders or globs of aspect `.md` files, relative to the project root.
+    pub aspects: Vec<String>,
+    /// Named runners that prove scenarios; `default` proves every untagged one.
+    pub evidence: BTreeMap<String, Runner>,
+    /// Agent tiers, cheapest first.
+    pub agents: Vec<AgentTier>,
+    pub reconcile: Reconcile,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            specs: vec!["specs".into()],
+            aspects: vec!["aspects".into()],
+            evidence: BTreeMap::new(),
+            agents: Vec::new(),
+            reconcile: Reconcile::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Runner {
+    /// The command line, run by `sh -c` from the project root, with `{report}`,
+    /// `{report_dir}` and `{features}` filled in.
+    #[serde(deserialize_with = "non_empty")]
+    pub run: String,
+    #[serde(default)]
+    pub report: ReportFormat,
+    #[serde(default = "default_runner_timeout", deserialize_with = "duration")]
+    pub timeout: Duration,
+    #[serde(default)]
+    pub inputs: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReportFormat {
+    Junit,
+    CucumberJson,
+    /// The runner's exit code is the verdict of every scenario it proves: the only format
+    /// that works with any command, hence the default.
+    #[default]
+    ExitCode,
+}
+
+impl ReportFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportFormat::Junit => "junit",
+            ReportFormat::CucumberJson => "cucumber-json",
+            ReportFormat::ExitCode => "exit-code",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentTier {
+    #[serde(deserialize_with = "non_empty")]
+    pub name: String,
+    #[serde(default)]
+    pub kind: AgentKind,
+    #[serde(deserialize_with = "non_empty")]
+    pub run: String,
+    #[serde(default = "default_agent_timeout", deserialize_with = "duration")]
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AgentKind {
+    Claude,
+    Codex,
+    Aider,
+    #[default]
+    Command,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Reconcile {
+    pub max_turns: u32,
+    pub stall_turns: u32,
+    pub budget_usd: f64,
+    pub protect: Vec<String>,
+    pub on_regression: OnRegression,
+}
+
+impl Default for Reconcile {
+    fn default() -> Self {
+        Self {
+            max_turns: 10,
+            stall_turns: 2,
+            budget_usd: 5.0,
+            protect: vec!["specs/**".into(), "aspects/**".into(), "evidence/**".into()],
+            on_regression: OnRegression::Revert,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OnRegression {
+    #[default]
+    Revert,
+    Keep,
+}
+
+fn default_runner_timeout() -> Duration {
+    Duration::from_secs(5 * 60)
+}
+
+fn default_agent_timeout() -> Duration {
+    Duration::from_secs(20 * 60)
+}
+
+fn duration<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+    let text = String::deserialize(d)?;
+    yaml::parse_duration(&text).map_err(serde::de::Error::custom)
+}
+
+fn non_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let text = String::deserialize(d)?;
+    if text.trim().is_empty() {
+        return Err(serde::de::Error::custom(
+            "this command is empty: give the command line to run",
+        ));
+    }
+    Ok(text)
+}
+
+impl Config {
+    /// Reads `root/specctl.yaml`; a missing file is the default configuration.
+    pub fn load(root: &Path) -> Result<Config, InputError> {
+        let path = root.join(FILE_NAME);
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(err) => {
+                    let (line, column) =
+                        crate::desired::source::position_of_byte(err.as_bytes(), err.utf8_error().valid_up_to());
+                    return Err(InputError::new(
+                        FILE_NAME,
+                        line,
+                        column,
+                        "specctl.yaml is not valid UTF-8: save it as UTF-8",
+                    ));
+                }
+            },
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(err) => {
+                return Err(InputError::new(FILE_NAME, 1, 1, format!("cannot read specctl.yaml: {err}")));
+            }
+        };
+        Config::parse(&text).map_err(|e| e.with_source(Some(text.into())))
+    }
+
+    /// Parses the text of a specctl.yaml.
+    pub fn parse(text: &str) -> Result<Config, InputError> {
+        // A file of only comments is a valid, empty configuration, but not a valid YAML map.
+        let empty = text
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#') || l.trim() == "---");
+        if empty {
+            return Ok(Config::default());
+        }
+        let config: Config = yaml::from_str(text, FILE_NAME, 0)?;
+        config.validate(text)?;
+        Ok(config)
+    }
+
+    fn validate(&self, text: &str) -> Result<(), InputError> {
+        let mut seen = std::collections::HashSet::new();
+        for agent in &self.agents {
+            if !seen.insert(agent.name.as_str()) {
+                let line = line_of(text, &format!("name: {}", agent.name), 2);
+                return Err(InputError::new(
+                    FILE_NAME,
+                    line,
+                    1,
+                    format!("agent `{}` is defined twice: give each tier its own name", agent.name),
+                ));
+            }
+        }
+        for name in self.evidence.keys() {
+            if name.is_empty() || name.chars().any(char::is_whitespace) {
+                let line = line_of(text, &format!("{name}:"), 1);
+                return Err(InputError::new(
+                    FILE_NAME,
+                    line,
+                    1,
+                    format!("evidence name `{name}` cannot hold spaces: scenarios name it in an `@evidence:NAME` tag"),
+                ));
+            }
+        }
+        if self.reconcile.stall_turns == 0 {
+            let line = line_of(text, "stall_turns:", 1);
+            return Err(InputError::new(FILE_NAME, line, 1, "`stall_turns` must be at least 1"));
+        }
+        Ok(())
+    }
+}
+
+/// The line of the `nth` occurrence of `needle`, for checks made after deserializing.
+fn line_of(text: &str, needle: &str, nth: usize) -> usize {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains(needle))
+        .nth(nth.saturating_sub(1))
+        .map(|(i, _)| i + 1)
+        .unwrap_or(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_absent_or_empty_file_is_the_default() {
+        assert_eq!(Config::parse("").unwrap(), Config::default());
+        assert_eq!(Config::parse("# nothing yet\n").unwrap(), Config::default());
+        let c = Config::default();
+        assert_eq!(c.specs, vec!["specs"]);
+        assert_eq!(c.reconcile.max_turns, 10);
+        assert_eq!(c.reconcile.on_regression, OnRegression::Revert);
+    }
+
+    #[test]
+    fn a_full_file_reads_every_key() {
+        let c = Config::parse(
+            "specs: [features]\naspects: [props]\nevidence:\n  default:\n    run: behave --junit --junit-directory {report_dir} {features}\n    report: junit\n    timeout: 5m\n    inputs: [\"src/**\"]\nagents:\n  - name: fast\n    kind: claude\n    run: claude -p\n    timeout: 20m\nreconcile:\n  max_turns: 3\n  stall_turns: 1\n  budget_usd: 1.5\n  protect: [\"specs/**\"]\n  on_regression: keep\n",
+        )
+        .unwrap();
+        assert_eq!(c.specs, vec!["features"]);
+        let runner = &c.evidence["default"];
+        assert_eq!(runner.report, ReportFormat::Junit);
+        assert_eq!(runner.timeout, Duration::from_secs(300));
+        assert_eq!(runner.inputs, vec!["src/**"]);
+        assert_eq!(c.agents[0].kind, AgentKind::Claude);
+        assert_eq!(c.reconcile.on_regression, OnRegression::Keep);
+        assert_eq!(c.reconcile.budget_usd, 1.5);
+    }
+
+    #[test]
+    fn a_misspelt_key_is_an_error_at_its_line() {
+        let err = Config::parse("specs: [specs]\nevidence:\n  default:\n    run: x\n    tmeout: 5m\n").unwrap_err();
+        assert_eq!((err.file.as_str(), err.line, err.column), ("specctl.yaml", 5, 5));
+        assert_eq!(err.message, "unknown field `tmeout`, expected one of run, report, timeout, inputs");
+        let err = Config::parse("spec: [specs]\n").unwrap_err();
+        assert_eq!(err.line, 1);
+    }
+
+    #[test]
+    fn defaults_fill_a_runner() {
+        let c = Config::parse("evidence:\n  default:\n    run: ./check\n").unwrap();
+        assert_eq!(c.evidence["default"].report, ReportFormat::ExitCode);
+        assert_eq!(c.evidence["default"].timeout, Duration::from_secs(300));
+    }
+
+    #[test]
+    fn bad_values_are_errors_at_their_line() {
+        let err = Config::parse("evidence:\n  default:\n    run: ''\n").unwrap_err();
+        assert_eq!(err.line, 3);
+        let err = Config::parse("evidence:\n  default:\n    run: x\n    report: xml\n").unwrap_err();
+        assert_eq!(err.line, 4);
+        let err = Config::parse("reconcile:\n  stall_turns: 0\n").unwrap_err();
+        assert_eq!((err.line, err.message.as_str()), (2, "`stall_turns` must be at least 1"));
+        let err = Config::parse("agents:\n  - name: a\n    run: x\n  - name: a\n    run: y\n").unwrap_err();
+        assert_eq!(err.line, 4);
+    }
+}

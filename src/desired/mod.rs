@@ -1,0 +1,103 @@
+//! Desired state: spec and aspect files read into items. Reads files and nothing else:
+//! no evidence runs here, no process starts, no network is touched.
+
+mod aspect;
+mod discover;
+mod frontmatter;
+pub mod gherkin;
+pub mod item;
+pub(crate) mod source;
+mod spec;
+
+pub use item::{AspectSource, DocString, Item, ItemKind, ScenarioSource, Step};
+pub use spec::EVIDENCE_TAG;
+
+use crate::InputError;
+use crate::config::Config;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Every item the project declares, every error found on the way, and what was skipped.
+#[derive(Debug, Default)]
+pub struct DesiredState {
+    pub items: Vec<Item>,
+    pub errors: Vec<InputError>,
+    pub warnings: Vec<String>,
+    pub spec_files: usize,
+    pub aspect_files: usize,
+}
+
+/// Reads every spec and aspect file of the project at `root`. An error in one file never
+/// stops the others from being read.
+pub fn load(root: &Path, config: &Config) -> DesiredState {
+    let mut state = DesiredState::default();
+
+    let specs = discover::find(root, &config.specs, "feature");
+    state.warnings.extend(specs.warnings);
+    state.spec_files = specs.files.len();
+    for file in &specs.files {
+        let Some(text) = read(root, file, &mut state.errors) else { continue };
+        let (items, errors) = spec::parse(file, &text, config);
+        state.items.extend(items);
+        push_with_source(&mut state.errors, errors, &text);
+    }
+
+    let aspects = discover::find(root, &config.aspects, "md");
+    state.warnings.extend(aspects.warnings);
+    let mut names: HashMap<String, (String, usize)> = HashMap::new();
+    for file in aspects.files.iter().filter(|f| !is_readme(f)) {
+        state.aspect_files += 1;
+        let Some(text) = read(root, file, &mut state.errors) else { continue };
+        match aspect::parse(file, &text) {
+            Ok(item) => {
+                if let Some((first_file, first_line)) = names.get(&item.name) {
+                    let err = InputError::new(
+                        file.as_str(),
+                        item.line,
+                        1,
+                        format!(
+                            "the aspect name `{}` is already used at {first_file}:{first_line}: aspect names are ids, give this one another",
+                            item.name
+                        ),
+                    );
+                    push_with_source(&mut state.errors, vec![err], &text);
+                    continue;
+                }
+                names.insert(item.name.clone(), (item.file.clone(), item.line));
+                state.items.push(item);
+            }
+            Err(err) => push_with_source(&mut state.errors, vec![err], &text),
+        }
+    }
+    state
+}
+
+/// An aspects folder often explains itself in a README, which is not an aspect.
+fn is_readme(file: &str) -> bool {
+    file.rsplit('/').next().is_some_and(|name| name.eq_ignore_ascii_case("readme.md"))
+}
+
+fn read(root: &Path, file: &str, errors: &mut Vec<InputError>) -> Option<String> {
+    match std::fs::read(root.join(file)) {
+        Ok(bytes) => match source::decode(file, &bytes) {
+            Ok(text) => Some(text),
+            Err(err) => {
+                errors.push(err);
+                None
+            }
+        },
+        Err(err) => {
+            errors.push(InputError::new(file, 1, 1, format!("cannot read this file: {err}")));
+            None
+        }
+    }
+}
+
+fn push_with_source(into: &mut Vec<InputError>, errors: Vec<InputError>, text: &str) {
+    if errors.is_empty() {
+        return;
+    }
+    let source: Arc<str> = Arc::from(text);
+    into.extend(errors.into_iter().map(|e| e.with_source(Some(source.clone()))));
+}

@@ -1,0 +1,63 @@
+//! Reading a spec or aspect file into text: refuses binary and non-UTF-8 content with the
+//! position of the first bad byte, and drops a byte-order mark.
+
+use crate::InputError;
+
+/// The text of `bytes`, or an error at the first byte that is not text.
+pub(crate) fn decode(file: &str, bytes: &[u8]) -> Result<String, InputError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        let (line, column) = position_of_byte(bytes, at);
+        return Err(InputError::new(
+            file,
+            line,
+            column,
+            "this is a binary file (it holds a NUL byte), not text: remove it or rename it",
+        ));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(err) => {
+            let (line, column) = position_of_byte(bytes, err.valid_up_to());
+            Err(InputError::new(
+                file,
+                line,
+                column,
+                "invalid UTF-8 here: save the file as UTF-8",
+            ))
+        }
+    }
+}
+
+/// 1-based line and character column of byte `at`, counting only the valid text before it.
+pub(crate) fn position_of_byte(bytes: &[u8], at: usize) -> (usize, usize) {
+    let before = &bytes[..at.min(bytes.len())];
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_passes_and_a_bom_is_dropped() {
+        assert_eq!(decode("a", b"\xEF\xBB\xBFFeature: x\n").unwrap(), "Feature: x\n");
+    }
+
+    #[test]
+    fn invalid_utf8_is_placed_at_its_byte() {
+        let err = decode("a.feature", b"Feature: x\n  Scenario: \xff\n").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 13));
+        assert_eq!(err.message, "invalid UTF-8 here: save the file as UTF-8");
+    }
+
+    #[test]
+    fn a_nul_byte_means_binary() {
+        let err = decode("a.feature", b"\x89PNG\r\n\x1a\n\x00\x00").unwrap_err();
+        assert_eq!((err.line, err.column), (3, 1));
+        assert!(err.message.starts_with("this is a binary file"));
+    }
+}

@@ -1,0 +1,185 @@
+//! A `.feature` file becomes scenario items: one per pickle, as the official Gherkin
+//! implementations define them, each bound to the runner that proves it.
+
+use super::gherkin::{self, Pickle, StepArgument};
+use super::item::{DocString, Item, ItemKind, ScenarioSource, Step, disambiguate_ids, generation};
+use crate::InputError;
+use crate::config::Config;
+
+/// The tag that names a scenario's runner, as in `@evidence:behave`.
+pub const EVIDENCE_TAG: &str = "@evidence:";
+
+/// Parses one feature file. On a syntax error the file yields no items, only its errors, as
+/// the official parsers do; a scenario naming an unknown runner is listed and reported.
+pub(crate) fn parse(file: &str, text: &str, config: &Config) -> (Vec<Item>, Vec<InputError>) {
+    let document = match gherkin::parse(text) {
+        Ok(document) => document,
+        Err(errors) => {
+            let errors = errors
+                .into_iter()
+                .map(|e| InputError::new(file, e.location.line, e.location.column, e.message))
+                .collect();
+            return (Vec::new(), errors);
+        }
+    };
+    let mut errors = Vec::new();
+    let mut items: Vec<Item> = gherkin::compile(&document)
+        .into_iter()
+        .map(|pickle| item(file, pickle, config, &mut errors))
+        .collect();
+    disambiguate_ids(&mut items);
+    (items, errors)
+}
+
+fn item(file: &str, pickle: Pickle, config: &Config, errors: &mut Vec<InputError>) -> Item {
+    // Pickle tags run from the Feature's to the Examples', so the last one is the most specific.
+    let tagged = pickle
+        .tags
+        .iter()
+        .rev()
+        .find_map(|t| t.name.strip_prefix(EVIDENCE_TAG).map(|name| (name, t.location)));
+    let evidence = match tagged {
+        Some((name, location)) => {
+            if !config.evidence.contains_key(name) {
+                errors.push(InputError::new(
+                    file,
+                    location.line,
+                    location.column,
+                    format!(
+                        "no evidence runner is named `{name}`: define `evidence: {{ {name}: {{ run: ... }} }}` in specctl.yaml, or fix the tag"
+                    ),
+                ));
+            }
+            Some(name.to_string())
+        }
+        None => config.evidence.contains_key("default").then(|| "default".to_string()),
+    };
+    let steps: Vec<Step> = pickle
+        .steps
+        .into_iter()
+        .map(|s| {
+            let (doc_string, data_table) = match s.argument {
+                Some(StepArgument::DocString { content, media_type, .. }) => {
+                    (Some(DocString { content, media_type }), None)
+                }
+                Some(StepArgument::DataTable { rows }) => (None, Some(rows)),
+                None => (None, None),
+            };
+            Step { keyword: s.keyword, text: s.text, doc_string, data_table, line: s.location.line }
+        })
+        .collect();
+    let tags: Vec<String> = pickle.tags.into_iter().map(|t| t.name).collect();
+    let generation = scenario_generation(&pickle.name, &steps, &tags, evidence.as_deref(), config);
+    Item {
+        id: format!("{file}::{}", pickle.name),
+        kind: ItemKind::Scenario,
+        file: file.to_string(),
+        line: pickle.location.line,
+        name: pickle.name,
+        tags,
+        steps: Some(steps),
+        evidence,
+        generation,
+        scenario: Some(ScenarioSource {
+            feature: pickle.feature_name,
+            rule: pickle.rule_name,
+            keyword: pickle.keyword,
+            scenario_line: pickle.scenario_line,
+            example: pickle.examples.map(|e| (e.examples_index, e.row_index)),
+        }),
+        aspect: None,
+    }
+}
+
+fn scenario_generation(
+    name: &str,
+    steps: &[Step],
+    tags: &[String],
+    evidence: Option<&str>,
+    config: &Config,
+) -> String {
+    let mut parts: Vec<String> = vec!["scenario".into(), name.into()];
+    for step in steps {
+        parts.push(format!("{}{}", step.keyword, step.text));
+        if let Some(doc) = &step.doc_string {
+            parts.push(doc.media_type.clone().unwrap_or_default());
+            parts.push(doc.content.clone());
+        }
+        for row in step.data_table.iter().flatten() {
+            parts.push(row.join("\u{1f}"));
+        }
+    }
+    parts.push(tags.join(" "));
+    if let Some(runner) = evidence.and_then(|name| config.evidence.get(name).map(|r| (name, r))) {
+        parts.push(runner.0.into());
+        parts.push(runner.1.run.clone());
+        parts.push(runner.1.report.as_str().into());
+        parts.push(humantime::format_duration(runner.1.timeout).to_string());
+        parts.push(runner.1.inputs.join("\n"));
+    }
+    generation(parts.iter().map(String::as_str))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(yaml: &str) -> Config {
+        Config::parse(yaml).unwrap()
+    }
+
+    const SHOP: &str = "@shop\nFeature: Shop\n  Background:\n    Given a shop\n\n  Scenario: Buy\n    When I buy\n\n  @evidence:slow\n  Scenario Outline: Pay <n>\n    Then I pay <n>\n    Examples:\n      | n |\n      | 1 |\n      | 1 |\n";
+
+    #[test]
+    fn pickles_become_items_with_ids_lines_tags_and_runners() {
+        let cfg = config("evidence:\n  default: {run: x}\n  slow: {run: y}\n");
+        let (items, errors) = parse("specs/shop.feature", SHOP, &cfg);
+        assert_eq!(errors, vec![]);
+        let ids: Vec<_> = items.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["specs/shop.feature::Buy", "specs/shop.feature::Pay 1", "specs/shop.feature::Pay 1 #2"]);
+        let lines: Vec<_> = items.iter().map(|i| i.line).collect();
+        assert_eq!(lines, [6, 14, 15]);
+        assert_eq!(items[0].tags, vec!["@shop"]);
+        assert_eq!(items[1].tags, vec!["@shop", "@evidence:slow"]);
+        assert_eq!(items[0].evidence.as_deref(), Some("default"));
+        assert_eq!(items[1].evidence.as_deref(), Some("slow"));
+        let steps: Vec<_> = items[1].steps.as_ref().unwrap().iter().map(|s| format!("{}{}", s.keyword, s.text)).collect();
+        assert_eq!(steps, ["Given a shop", "Then I pay 1"]);
+        let src = items[2].scenario.as_ref().unwrap();
+        assert_eq!((src.feature.as_str(), src.scenario_line, src.example), ("Shop", 10, Some((0, 1))));
+    }
+
+    #[test]
+    fn without_a_default_runner_an_untagged_scenario_has_no_evidence() {
+        let (items, _) = parse("a.feature", SHOP, &config("evidence:\n  slow: {run: y}\n"));
+        assert_eq!(items[0].evidence, None);
+    }
+
+    #[test]
+    fn an_unknown_runner_is_an_error_at_the_tag() {
+        let (items, errors) = parse("a.feature", SHOP, &Config::default());
+        assert_eq!(items.len(), 3);
+        assert_eq!(errors.len(), 2, "one error per item bound to it: {errors:?}");
+        assert_eq!((errors[0].line, errors[0].column), (9, 3));
+        assert!(errors[0].message.starts_with("no evidence runner is named `slow`"));
+    }
+
+    #[test]
+    fn the_generation_follows_steps_and_binding() {
+        let cfg = config("evidence:\n  default: {run: x}\n  slow: {run: y}\n");
+        let g = |text: &str, cfg: &Config| parse("a.feature", text, cfg).0[0].generation.clone();
+        let base = g(SHOP, &cfg);
+        assert_eq!(base, g(SHOP, &cfg));
+        assert_ne!(base, g(&SHOP.replace("Given a shop", "Given a mall"), &cfg));
+        assert_ne!(base, g(SHOP, &config("evidence:\n  default: {run: z}\n  slow: {run: y}\n")));
+        // Moving a scenario down a line does not change what it asks for.
+        assert_eq!(base, g(&SHOP.replace("Feature: Shop\n", "Feature: Shop\n\n"), &cfg));
+    }
+
+    #[test]
+    fn a_syntax_error_yields_errors_and_no_items() {
+        let (items, errors) = parse("a.feature", "Feature: x\n  Scenario: y\n    Given z\n  oops\n", &Config::default());
+        assert_eq!(items, vec![]);
+        assert_eq!(errors.iter().map(|e| e.line).collect::<Vec<_>>(), vec![4]);
+    }
+}

@@ -1,0 +1,43 @@
+//! A problem in a file the user wrote, pinned to the file, line and column it is about.
+//! Every layer that reads user input reports through this one shape.
+
+use serde::Serialize;
+use std::fmt;
+use std::sync::Arc;
+
+/// One error in the user's input. `line` and `column` are 1-based; `column` is in characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputError {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    /// The file's text, kept so a human report can show the offending line.
+    #[serde(skip)]
+    pub source: Option<Arc<str>>,
+}
+
+impl InputError {
+    pub fn new(file: impl Into<String>, line: usize, column: usize, message: impl fmt::Display) -> Self {
+        Self {
+            file: file.into(),
+            line: line.max(1),
+            column: column.max(1),
+            message: message.to_string(),
+            source: None,
+        }
+    }
+
+    pub fn with_source(mut self, source: Option<Arc<str>>) -> Self {
+        self.source = source;
+        self
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+    }
+}
+
+impl std::error::Error for InputError {}

@@ -1,0 +1,16 @@
+//! specctl keeps code true to its specs: Gherkin scenarios and aspects are desired state,
+//! their evidence observes the actual state, and the difference is what is left to do.
+
+pub mod cli;
+pub mod command;
+pub mod config;
+pub mod desired;
+pub mod exit;
+pub mod input_error;
+pub mod project;
+pub mod report;
+pub mod selection;
+pub mod tag_expr;
+mod yaml;
+
+pub use input_error::InputError;

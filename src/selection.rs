@@ -1,0 +1,92 @@
+//! Which items a command works on: FILTER arguments pick items by file, folder or id prefix,
+//! `--tags` by a Cucumber tag expression.
+
+use crate::cli::Selection;
+use crate::desired::Item;
+use crate::tag_expr::{TagExpr, TagExprError};
+
+/// FILTERs and a tag expression, checked once and applied to every item.
+#[derive(Debug, Clone, Default)]
+pub struct Selector {
+    filters: Vec<String>,
+    tags: Option<TagExpr>,
+}
+
+impl Selector {
+    pub fn new(selection: &Selection) -> Result<Selector, TagExprError> {
+        let tags = selection.tags.as_deref().map(TagExpr::parse).transpose()?;
+        Ok(Selector { filters: selection.filters.clone(), tags })
+    }
+
+    pub fn matches(&self, item: &Item) -> bool {
+        matches(item, &self.filters) && self.tags.as_ref().is_none_or(|t| t.matches(&item.tags))
+    }
+}
+
+/// True when `item` is picked by any of `filters` (or there are none).
+pub fn matches(item: &Item, filters: &[String]) -> bool {
+    filters.is_empty() || filters.iter().any(|f| matches_one(item, f))
+}
+
+fn matches_one(item: &Item, filter: &str) -> bool {
+    let filter = filter.trim_start_matches("./");
+    // An id names its file first, so a bare prefix like `specs/sh` would pick `specs/shop/…`;
+    // only a filter that reaches into an id (`::`, `aspect:`) is matched as an id prefix.
+    if filter.contains("::") || filter.starts_with("aspect:") {
+        return item.id.starts_with(filter);
+    }
+    let folder = filter.trim_end_matches('/');
+    item.file == filter
+        || folder.is_empty()
+        || (item.file.starts_with(folder) && item.file[folder.len()..].starts_with('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::desired::ItemKind;
+
+    fn item(file: &str, id: &str) -> Item {
+        Item {
+            id: id.into(),
+            kind: ItemKind::Scenario,
+            file: file.into(),
+            line: 1,
+            name: String::new(),
+            tags: vec![],
+            steps: None,
+            evidence: None,
+            generation: String::new(),
+            scenario: None,
+            aspect: None,
+        }
+    }
+
+    #[test]
+    fn by_file_folder_or_id_prefix() {
+        let a = item("specs/shop/buy.feature", "specs/shop/buy.feature::Buy one");
+        let f = |s: &str| matches(&a, &[s.to_string()]);
+        assert!(f("specs/shop/buy.feature"));
+        assert!(f("specs/shop"));
+        assert!(f("specs/shop/"));
+        assert!(f("./specs"));
+        assert!(f("specs/shop/buy.feature::Buy"));
+        assert!(!f("specs/sh"));
+        assert!(!f("specs/shop/buy.feature::Sell"));
+        assert!(matches(&a, &[]));
+        let aspect = item("aspects/a.md", "aspect:pure");
+        assert!(matches(&aspect, &["aspect:pure".to_string()]));
+        assert!(!matches(&aspect, &["aspect:other".to_string()]));
+    }
+
+    #[test]
+    fn a_selector_joins_filters_and_tags() {
+        let mut a = item("specs/a.feature", "specs/a.feature::x");
+        a.tags = vec!["@fast".into()];
+        let b = item("specs/b.feature", "specs/b.feature::y");
+        let sel = Selector::new(&Selection { filters: vec!["specs".into()], tags: Some("@fast".into()) }).unwrap();
+        assert!(sel.matches(&a));
+        assert!(!sel.matches(&b));
+        assert!(Selector::new(&Selection { filters: vec![], tags: Some("@a and".into()) }).is_err());
+    }
+}
