@@ -38,10 +38,12 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List the desired state: every scenario and aspect, its source and its evidence
-    #[command(long_about = "List the desired state: every scenario (one per Examples row of an \
+    #[command(
+        long_about = "List the desired state: every scenario (one per Examples row of an \
 Outline) and every aspect, with its file:line and the evidence that proves it. Runs nothing.\n\n\
 Exit codes: 0 all input valid; 2 some input is invalid (every error is listed with file, line and \
-column, and every valid item is still listed).")]
+column, and every valid item is still listed)."
+    )]
     List(ListArgs),
 }
 

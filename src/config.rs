@@ -156,8 +156,10 @@ impl Config {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => text,
                 Err(err) => {
-                    let (line, column) =
-                        crate::desired::source::position_of_byte(err.as_bytes(), err.utf8_error().valid_up_to());
+                    let (line, column) = crate::desired::source::position_of_byte(
+                        err.as_bytes(),
+                        err.utf8_error().valid_up_to(),
+                    );
                     return Err(InputError::new(
                         FILE_NAME,
                         line,
@@ -168,7 +170,12 @@ impl Config {
             },
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
             Err(err) => {
-                return Err(InputError::new(FILE_NAME, 1, 1, format!("cannot read specctl.yaml: {err}")));
+                return Err(InputError::new(
+                    FILE_NAME,
+                    1,
+                    1,
+                    format!("cannot read specctl.yaml: {err}"),
+                ));
             }
         };
         Config::parse(&text).map_err(|e| e.with_source(Some(text.into())))
@@ -197,7 +204,10 @@ impl Config {
                     FILE_NAME,
                     line,
                     1,
-                    format!("agent `{}` is defined twice: give each tier its own name", agent.name),
+                    format!(
+                        "agent `{}` is defined twice: give each tier its own name",
+                        agent.name
+                    ),
                 ));
             }
         }
@@ -208,13 +218,20 @@ impl Config {
                     FILE_NAME,
                     line,
                     1,
-                    format!("evidence name `{name}` cannot hold spaces: scenarios name it in an `@evidence:NAME` tag"),
+                    format!(
+                        "evidence name `{name}` cannot hold spaces: scenarios name it in an `@evidence:NAME` tag"
+                    ),
                 ));
             }
         }
         if self.reconcile.stall_turns == 0 {
             let line = line_of(text, "stall_turns:", 1);
-            return Err(InputError::new(FILE_NAME, line, 1, "`stall_turns` must be at least 1"));
+            return Err(InputError::new(
+                FILE_NAME,
+                line,
+                1,
+                "`stall_turns` must be at least 1",
+            ));
         }
         Ok(())
     }
@@ -262,9 +279,17 @@ mod tests {
 
     #[test]
     fn a_misspelt_key_is_an_error_at_its_line() {
-        let err = Config::parse("specs: [specs]\nevidence:\n  default:\n    run: x\n    tmeout: 5m\n").unwrap_err();
-        assert_eq!((err.file.as_str(), err.line, err.column), ("specctl.yaml", 5, 5));
-        assert_eq!(err.message, "unknown field `tmeout`, expected one of run, report, timeout, inputs");
+        let err =
+            Config::parse("specs: [specs]\nevidence:\n  default:\n    run: x\n    tmeout: 5m\n")
+                .unwrap_err();
+        assert_eq!(
+            (err.file.as_str(), err.line, err.column),
+            ("specctl.yaml", 5, 5)
+        );
+        assert_eq!(
+            err.message,
+            "unknown field `tmeout`, expected one of run, report, timeout, inputs"
+        );
         let err = Config::parse("spec: [specs]\n").unwrap_err();
         assert_eq!(err.line, 1);
     }
@@ -280,11 +305,16 @@ mod tests {
     fn bad_values_are_errors_at_their_line() {
         let err = Config::parse("evidence:\n  default:\n    run: ''\n").unwrap_err();
         assert_eq!(err.line, 3);
-        let err = Config::parse("evidence:\n  default:\n    run: x\n    report: xml\n").unwrap_err();
+        let err =
+            Config::parse("evidence:\n  default:\n    run: x\n    report: xml\n").unwrap_err();
         assert_eq!(err.line, 4);
         let err = Config::parse("reconcile:\n  stall_turns: 0\n").unwrap_err();
-        assert_eq!((err.line, err.message.as_str()), (2, "`stall_turns` must be at least 1"));
-        let err = Config::parse("agents:\n  - name: a\n    run: x\n  - name: a\n    run: y\n").unwrap_err();
+        assert_eq!(
+            (err.line, err.message.as_str()),
+            (2, "`stall_turns` must be at least 1")
+        );
+        let err = Config::parse("agents:\n  - name: a\n    run: x\n  - name: a\n    run: y\n")
+            .unwrap_err();
         assert_eq!(err.line, 4);
     }
 }

@@ -18,7 +18,12 @@ pub struct InputError {
 }
 
 impl InputError {
-    pub fn new(file: impl Into<String>, line: usize, column: usize, message: impl fmt::Display) -> Self {
+    pub fn new(
+        file: impl Into<String>,
+        line: usize,
+        column: usize,
+        message: impl fmt::Display,
+    ) -> Self {
         Self {
             file: file.into(),
             line: line.max(1),
@@ -36,7 +41,11 @@ impl InputError {
 
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )
     }
 }
 

@@ -37,7 +37,10 @@ impl Project {
         };
         let start = start
             .canonicalize()
-            .map_err(|source| ProjectError::Folder { path: start.clone(), source })?;
+            .map_err(|source| ProjectError::Folder {
+                path: start.clone(),
+                source,
+            })?;
         if !start.is_dir() {
             return Err(ProjectError::Folder {
                 path: start,
@@ -53,6 +56,10 @@ impl Project {
             Ok(config) => (config, None),
             Err(err) => (Config::default(), Some(err)),
         };
-        Ok(Project { root, config, config_error })
+        Ok(Project {
+            root,
+            config,
+            config_error,
+        })
     }
 }

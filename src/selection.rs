@@ -15,7 +15,10 @@ pub struct Selector {
 impl Selector {
     pub fn new(selection: &Selection) -> Result<Selector, TagExprError> {
         let tags = selection.tags.as_deref().map(TagExpr::parse).transpose()?;
-        Ok(Selector { filters: selection.filters.clone(), tags })
+        Ok(Selector {
+            filters: selection.filters.clone(),
+            tags,
+        })
     }
 
     pub fn matches(&self, item: &Item) -> bool {
@@ -84,9 +87,19 @@ mod tests {
         let mut a = item("specs/a.feature", "specs/a.feature::x");
         a.tags = vec!["@fast".into()];
         let b = item("specs/b.feature", "specs/b.feature::y");
-        let sel = Selector::new(&Selection { filters: vec!["specs".into()], tags: Some("@fast".into()) }).unwrap();
+        let sel = Selector::new(&Selection {
+            filters: vec!["specs".into()],
+            tags: Some("@fast".into()),
+        })
+        .unwrap();
         assert!(sel.matches(&a));
         assert!(!sel.matches(&b));
-        assert!(Selector::new(&Selection { filters: vec![], tags: Some("@a and".into()) }).is_err());
+        assert!(
+            Selector::new(&Selection {
+                filters: vec![],
+                tags: Some("@a and".into())
+            })
+            .is_err()
+        );
     }
 }

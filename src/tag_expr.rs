@@ -40,10 +40,17 @@ impl TagExpr {
         if tokens.is_empty() {
             return Err(fail(1, "it is empty: write a tag such as @fast"));
         }
-        let mut parser = Parser { tokens: &tokens, at: 0, end: text.chars().count() + 1 };
+        let mut parser = Parser {
+            tokens: &tokens,
+            at: 0,
+            end: text.chars().count() + 1,
+        };
         let expr = parser.or().map_err(|(p, m)| fail(p, &m))?;
         if let Some((pos, _)) = parser.tokens.get(parser.at) {
-            return Err(fail(*pos, "unexpected token: close a parenthesis or join with `and`/`or`"));
+            return Err(fail(
+                *pos,
+                "unexpected token: close a parenthesis or join with `and`/`or`",
+            ));
         }
         Ok(expr)
     }
@@ -98,7 +105,12 @@ fn tokenize(text: &str) -> Result<Vec<Positioned>, (usize, String)> {
                     }
                     word.push(e);
                 }
-                _ => return Err((i + 1, "a backslash escapes only `(`, `)`, `\\` or a space".into())),
+                _ => {
+                    return Err((
+                        i + 1,
+                        "a backslash escapes only `(`, `)`, `\\` or a space".into(),
+                    ));
+                }
             },
             '(' | ')' => {
                 flush(&mut word, word_start, &mut tokens);
@@ -170,14 +182,20 @@ impl Parser<'_> {
                 self.at += 1;
                 let inner = self.or()?;
                 if self.peek() != Some(&Token::Close) {
-                    return Err((self.position(), "this parenthesis is never closed: add `)`".into()));
+                    return Err((
+                        self.position(),
+                        "this parenthesis is never closed: add `)`".into(),
+                    ));
                 }
                 self.at += 1;
                 Ok(inner)
             }
             Some(Token::Close) => Err((position, "`)` without a matching `(`".into())),
             Some(_) => Err((position, "expected a tag before this operator".into())),
-            None => Err((position, "the expression ends where a tag was expected".into())),
+            None => Err((
+                position,
+                "the expression ends where a tag was expected".into(),
+            )),
         }
     }
 }
@@ -205,7 +223,13 @@ mod tests {
         assert!(e.matches(&tags(&["@fast"])));
         assert!(!e.matches(&tags(&["@wip"])));
         let e = TagExpr::parse(r"@a\ b and @c\(1\)").unwrap();
-        assert_eq!(e, TagExpr::And(Box::new(TagExpr::Tag("@a b".into())), Box::new(TagExpr::Tag("@c(1)".into()))));
+        assert_eq!(
+            e,
+            TagExpr::And(
+                Box::new(TagExpr::Tag("@a b".into())),
+                Box::new(TagExpr::Tag("@c(1)".into()))
+            )
+        );
     }
 
     #[test]

@@ -34,13 +34,24 @@ pub fn run(cli: &Cli, args: &ListArgs) -> Exit {
         Format::Human => list::human(&items, Style::stdout(cli.color)),
     };
     let mut stdout = std::io::stdout().lock();
-    if stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()).is_err() {
+    if stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+        .is_err()
+    {
         // A closed pipe (`specctl list | head`) is not an error worth a message.
-        return if state.errors.is_empty() { Exit::Success } else { Exit::Invalid };
+        return if state.errors.is_empty() {
+            Exit::Success
+        } else {
+            Exit::Invalid
+        };
     }
     if args.format == Format::Human {
         for warning in &state.warnings {
-            eprintln!("{} {warning}", err_style.yellow(&err_style.bold("warning:")));
+            eprintln!(
+                "{} {warning}",
+                err_style.yellow(&err_style.bold("warning:"))
+            );
         }
         for err in &state.errors {
             eprint!("{}", diagnostic::render(err, err_style));
@@ -55,5 +66,9 @@ pub fn run(cli: &Cli, args: &ListArgs) -> Exit {
             );
         }
     }
-    if state.errors.is_empty() { Exit::Success } else { Exit::Invalid }
+    if state.errors.is_empty() {
+        Exit::Success
+    } else {
+        Exit::Invalid
+    }
 }

@@ -76,7 +76,9 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Item, InputError> {
             "`evidence` is empty: give the command that proves this aspect",
         ));
     }
-    let timeout_text = front.timeout.map(|t| humantime::format_duration(t).to_string());
+    let timeout_text = front
+        .timeout
+        .map(|t| humantime::format_duration(t).to_string());
     let inputs_text = front.inputs.join("\n");
     let generation = generation([
         "aspect",
@@ -130,8 +132,12 @@ mod tests {
     #[test]
     fn the_generation_follows_the_body_and_the_binding() {
         let a = parse("a.md", GOOD).unwrap().generation;
-        let b = parse("a.md", &GOOD.replace("pure.", "pure!")).unwrap().generation;
-        let c = parse("a.md", &GOOD.replace("30s", "31s")).unwrap().generation;
+        let b = parse("a.md", &GOOD.replace("pure.", "pure!"))
+            .unwrap()
+            .generation;
+        let c = parse("a.md", &GOOD.replace("30s", "31s"))
+            .unwrap()
+            .generation;
         assert_ne!(a, b);
         assert_ne!(a, c);
         assert_eq!(a, parse("a.md", GOOD).unwrap().generation);
@@ -141,23 +147,38 @@ mod tests {
     fn a_misspelt_key_is_an_error_at_its_line() {
         let err = parse("a.md", "---\nname: x\nevidnce: y\n---\n").unwrap_err();
         assert_eq!((err.line, err.column), (3, 1));
-        assert_eq!(err.message, "unknown field `evidnce`, expected one of name, evidence, timeout, inputs");
+        assert_eq!(
+            err.message,
+            "unknown field `evidnce`, expected one of name, evidence, timeout, inputs"
+        );
     }
 
     #[test]
     fn evidence_is_required() {
         let err = parse("a.md", "---\nname: x\n---\n").unwrap_err();
         assert_eq!(err.line, 2);
-        assert_eq!(err.message, "missing field `evidence`: add it to the frontmatter");
+        assert_eq!(
+            err.message,
+            "missing field `evidence`: add it to the frontmatter"
+        );
     }
 
     #[test]
     fn frontmatter_faults_are_named() {
         let err = parse("a.md", "---\nname: x\nevidence: y\n").unwrap_err();
-        assert_eq!((err.line, err.message.as_str()), (1, "the frontmatter opened here never closes: end it with a `---` line"));
+        assert_eq!(
+            (err.line, err.message.as_str()),
+            (
+                1,
+                "the frontmatter opened here never closes: end it with a `---` line"
+            )
+        );
         let err = parse("a.md", "---\n- a\n- b\n---\n").unwrap_err();
         assert_eq!(err.line, 2);
-        assert_eq!(err.message, "expected a map of `key: value` lines here, found a list or a single value");
+        assert_eq!(
+            err.message,
+            "expected a map of `key: value` lines here, found a list or a single value"
+        );
         let err = parse("a.md", "---\nname: x\nevidence: y\ntimeout: soon\n---\n").unwrap_err();
         assert_eq!((err.line, err.column), (4, 10));
         let err = parse("a.md", "# Title\n").unwrap_err();
@@ -165,6 +186,9 @@ mod tests {
         let err = parse("a.md", "---\nname: x\nname: y\nevidence: z\n---\n").unwrap_err();
         assert_eq!(err.line, 3);
         let err = parse("a.md", "---\nname: ''\nevidence: z\n---\n").unwrap_err();
-        assert_eq!((err.line, err.message.as_str()), (2, "`name` must be a non-empty, single-line name"));
+        assert_eq!(
+            (err.line, err.message.as_str()),
+            (2, "`name` must be a non-empty, single-line name")
+        );
     }
 }

@@ -26,21 +26,33 @@ pub(crate) fn find(root: &Path, patterns: &[String], extension: &str) -> Found {
                     continue;
                 }
             };
-            walk(root, &root.join(glob_base(pattern)), Some(&matcher), extension, &mut files, &mut warnings);
+            walk(
+                root,
+                &root.join(glob_base(pattern)),
+                Some(&matcher),
+                extension,
+                &mut files,
+                &mut warnings,
+            );
         } else {
             let start = root.join(pattern);
             if start.is_file() {
                 if has_extension(&start, extension) {
                     files.insert(relative(root, &start));
                 } else {
-                    warnings.push(format!("`{pattern}` is a file, not a folder of .{extension} files: skipped"));
+                    warnings.push(format!(
+                        "`{pattern}` is a file, not a folder of .{extension} files: skipped"
+                    ));
                 }
             } else if start.is_dir() {
                 walk(root, &start, None, extension, &mut files, &mut warnings);
             }
         }
     }
-    Found { files: files.into_iter().collect(), warnings }
+    Found {
+        files: files.into_iter().collect(),
+        warnings,
+    }
 }
 
 fn walk(

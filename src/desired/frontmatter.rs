@@ -26,7 +26,10 @@ pub(crate) fn split(text: &str) -> Result<Frontmatter<'_>, SplitError> {
         Some((_, _, first)) if first.trim_end() == "---" => {}
         _ => return Err(SplitError::Missing),
     }
-    let yaml_start = lines.clone().next().map_or(text.len(), |(start, _, _)| start);
+    let yaml_start = lines
+        .clone()
+        .next()
+        .map_or(text.len(), |(start, _, _)| start);
     for (number, (start, end, line)) in lines.enumerate() {
         let trimmed = line.trim_end();
         if trimmed == "---" || trimmed == "..." {
@@ -49,7 +52,9 @@ fn line_spans(text: &str) -> impl Iterator<Item = (usize, usize, &str)> + Clone 
             return None;
         }
         let start = offset;
-        let end = text[start..].find('\n').map_or(text.len(), |i| start + i + 1);
+        let end = text[start..]
+            .find('\n')
+            .map_or(text.len(), |i| start + i + 1);
         offset = end;
         Some((start, end, text[start..end].trim_end_matches(['\n', '\r'])))
     })

@@ -62,6 +62,8 @@ pub struct ScenarioSource {
     pub keyword: String,
     /// The line of the Scenario (Outline) itself; `Item::line` is the row's for an Outline row.
     pub scenario_line: usize,
+    /// The Scenario's name as written, `<placeholders>` and all.
+    pub scenario_name: String,
     /// For an Outline row: which Examples table (0-based) and which body row in it (0-based).
     pub example: Option<(usize, usize)>,
 }

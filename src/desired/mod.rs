@@ -37,7 +37,9 @@ pub fn load(root: &Path, config: &Config) -> DesiredState {
     state.warnings.extend(specs.warnings);
     state.spec_files = specs.files.len();
     for file in &specs.files {
-        let Some(text) = read(root, file, &mut state.errors) else { continue };
+        let Some(text) = read(root, file, &mut state.errors) else {
+            continue;
+        };
         let (items, errors) = spec::parse(file, &text, config);
         state.items.extend(items);
         push_with_source(&mut state.errors, errors, &text);
@@ -48,7 +50,9 @@ pub fn load(root: &Path, config: &Config) -> DesiredState {
     let mut names: HashMap<String, (String, usize)> = HashMap::new();
     for file in aspects.files.iter().filter(|f| !is_readme(f)) {
         state.aspect_files += 1;
-        let Some(text) = read(root, file, &mut state.errors) else { continue };
+        let Some(text) = read(root, file, &mut state.errors) else {
+            continue;
+        };
         match aspect::parse(file, &text) {
             Ok(item) => {
                 if let Some((first_file, first_line)) = names.get(&item.name) {
@@ -75,7 +79,9 @@ pub fn load(root: &Path, config: &Config) -> DesiredState {
 
 /// An aspects folder often explains itself in a README, which is not an aspect.
 fn is_readme(file: &str) -> bool {
-    file.rsplit('/').next().is_some_and(|name| name.eq_ignore_ascii_case("readme.md"))
+    file.rsplit('/')
+        .next()
+        .is_some_and(|name| name.eq_ignore_ascii_case("readme.md"))
 }
 
 fn read(root: &Path, file: &str, errors: &mut Vec<InputError>) -> Option<String> {
@@ -88,7 +94,12 @@ fn read(root: &Path, file: &str, errors: &mut Vec<InputError>) -> Option<String>
             }
         },
         Err(err) => {
-            errors.push(InputError::new(file, 1, 1, format!("cannot read this file: {err}")));
+            errors.push(InputError::new(
+                file,
+                1,
+                1,
+                format!("cannot read this file: {err}"),
+            ));
             None
         }
     }
@@ -99,5 +110,9 @@ fn push_with_source(into: &mut Vec<InputError>, errors: Vec<InputError>, text: &
         return;
     }
     let source: Arc<str> = Arc::from(text);
-    into.extend(errors.into_iter().map(|e| e.with_source(Some(source.clone()))));
+    into.extend(
+        errors
+            .into_iter()
+            .map(|e| e.with_source(Some(source.clone()))),
+    );
 }

@@ -32,9 +32,15 @@ pub(crate) fn decode(file: &str, bytes: &[u8]) -> Result<String, InputError> {
 /// 1-based line and character column of byte `at`, counting only the valid text before it.
 pub(crate) fn position_of_byte(bytes: &[u8], at: usize) -> (usize, usize) {
     let before = &bytes[..at.min(bytes.len())];
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
     (line, column)
 }
 
@@ -44,7 +50,10 @@ mod tests {
 
     #[test]
     fn text_passes_and_a_bom_is_dropped() {
-        assert_eq!(decode("a", b"\xEF\xBB\xBFFeature: x\n").unwrap(), "Feature: x\n");
+        assert_eq!(
+            decode("a", b"\xEF\xBB\xBFFeature: x\n").unwrap(),
+            "Feature: x\n"
+        );
     }
 
     #[test]

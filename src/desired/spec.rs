@@ -33,11 +33,11 @@ pub(crate) fn parse(file: &str, text: &str, config: &Config) -> (Vec<Item>, Vec<
 
 fn item(file: &str, pickle: Pickle, config: &Config, errors: &mut Vec<InputError>) -> Item {
     // Pickle tags run from the Feature's to the Examples', so the last one is the most specific.
-    let tagged = pickle
-        .tags
-        .iter()
-        .rev()
-        .find_map(|t| t.name.strip_prefix(EVIDENCE_TAG).map(|name| (name, t.location)));
+    let tagged = pickle.tags.iter().rev().find_map(|t| {
+        t.name
+            .strip_prefix(EVIDENCE_TAG)
+            .map(|name| (name, t.location))
+    });
     let evidence = match tagged {
         Some((name, location)) => {
             if !config.evidence.contains_key(name) {
@@ -52,20 +52,37 @@ fn item(file: &str, pickle: Pickle, config: &Config, errors: &mut Vec<InputError
             }
             Some(name.to_string())
         }
-        None => config.evidence.contains_key("default").then(|| "default".to_string()),
+        None => config
+            .evidence
+            .contains_key("default")
+            .then(|| "default".to_string()),
     };
     let steps: Vec<Step> = pickle
         .steps
         .into_iter()
         .map(|s| {
             let (doc_string, data_table) = match s.argument {
-                Some(StepArgument::DocString { content, media_type, .. }) => {
-                    (Some(DocString { content, media_type }), None)
-                }
+                Some(StepArgument::DocString {
+                    content,
+                    media_type,
+                    ..
+                }) => (
+                    Some(DocString {
+                        content,
+                        media_type,
+                    }),
+                    None,
+                ),
                 Some(StepArgument::DataTable { rows }) => (None, Some(rows)),
                 None => (None, None),
             };
-            Step { keyword: s.keyword, text: s.text, doc_string, data_table, line: s.location.line }
+            Step {
+                keyword: s.keyword,
+                text: s.text,
+                doc_string,
+                data_table,
+                line: s.location.line,
+            }
         })
         .collect();
     let tags: Vec<String> = pickle.tags.into_iter().map(|t| t.name).collect();
@@ -84,7 +101,8 @@ fn item(file: &str, pickle: Pickle, config: &Config, errors: &mut Vec<InputError
             feature: pickle.feature_name,
             rule: pickle.rule_name,
             keyword: pickle.keyword,
-            scenario_line: pickle.scenario_line,
+            scenario_line: pickle.scenario_location.line,
+            scenario_name: pickle.scenario_name,
             example: pickle.examples.map(|e| (e.examples_index, e.row_index)),
         }),
         aspect: None,
@@ -136,17 +154,33 @@ mod tests {
         let (items, errors) = parse("specs/shop.feature", SHOP, &cfg);
         assert_eq!(errors, vec![]);
         let ids: Vec<_> = items.iter().map(|i| i.id.as_str()).collect();
-        assert_eq!(ids, ["specs/shop.feature::Buy", "specs/shop.feature::Pay 1", "specs/shop.feature::Pay 1 #2"]);
+        assert_eq!(
+            ids,
+            [
+                "specs/shop.feature::Buy",
+                "specs/shop.feature::Pay 1",
+                "specs/shop.feature::Pay 1 #2"
+            ]
+        );
         let lines: Vec<_> = items.iter().map(|i| i.line).collect();
         assert_eq!(lines, [6, 14, 15]);
         assert_eq!(items[0].tags, vec!["@shop"]);
         assert_eq!(items[1].tags, vec!["@shop", "@evidence:slow"]);
         assert_eq!(items[0].evidence.as_deref(), Some("default"));
         assert_eq!(items[1].evidence.as_deref(), Some("slow"));
-        let steps: Vec<_> = items[1].steps.as_ref().unwrap().iter().map(|s| format!("{}{}", s.keyword, s.text)).collect();
+        let steps: Vec<_> = items[1]
+            .steps
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|s| format!("{}{}", s.keyword, s.text))
+            .collect();
         assert_eq!(steps, ["Given a shop", "Then I pay 1"]);
         let src = items[2].scenario.as_ref().unwrap();
-        assert_eq!((src.feature.as_str(), src.scenario_line, src.example), ("Shop", 10, Some((0, 1))));
+        assert_eq!(
+            (src.feature.as_str(), src.scenario_line, src.example),
+            ("Shop", 10, Some((0, 1)))
+        );
     }
 
     #[test]
@@ -159,9 +193,17 @@ mod tests {
     fn an_unknown_runner_is_an_error_at_the_tag() {
         let (items, errors) = parse("a.feature", SHOP, &Config::default());
         assert_eq!(items.len(), 3);
-        assert_eq!(errors.len(), 2, "one error per item bound to it: {errors:?}");
+        assert_eq!(
+            errors.len(),
+            2,
+            "one error per item bound to it: {errors:?}"
+        );
         assert_eq!((errors[0].line, errors[0].column), (9, 3));
-        assert!(errors[0].message.starts_with("no evidence runner is named `slow`"));
+        assert!(
+            errors[0]
+                .message
+                .starts_with("no evidence runner is named `slow`")
+        );
     }
 
     #[test]
@@ -171,14 +213,27 @@ mod tests {
         let base = g(SHOP, &cfg);
         assert_eq!(base, g(SHOP, &cfg));
         assert_ne!(base, g(&SHOP.replace("Given a shop", "Given a mall"), &cfg));
-        assert_ne!(base, g(SHOP, &config("evidence:\n  default: {run: z}\n  slow: {run: y}\n")));
+        assert_ne!(
+            base,
+            g(
+                SHOP,
+                &config("evidence:\n  default: {run: z}\n  slow: {run: y}\n")
+            )
+        );
         // Moving a scenario down a line does not change what it asks for.
-        assert_eq!(base, g(&SHOP.replace("Feature: Shop\n", "Feature: Shop\n\n"), &cfg));
+        assert_eq!(
+            base,
+            g(&SHOP.replace("Feature: Shop\n", "Feature: Shop\n\n"), &cfg)
+        );
     }
 
     #[test]
     fn a_syntax_error_yields_errors_and_no_items() {
-        let (items, errors) = parse("a.feature", "Feature: x\n  Scenario: y\n    Given z\n  oops\n", &Config::default());
+        let (items, errors) = parse(
+            "a.feature",
+            "Feature: x\n  Scenario: y\n    Given z\n  oops\n",
+            &Config::default(),
+        );
         assert_eq!(items, vec![]);
         assert_eq!(errors.iter().map(|e| e.line).collect::<Vec<_>>(), vec![4]);
     }

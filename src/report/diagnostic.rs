@@ -29,13 +29,22 @@ pub fn render(error: &InputError, style: Style) -> String {
     };
     let (offset, len) = span_of(source, error.line, error.column);
     let diagnostic = Pointed {
-        message: format!("{}:{}:{}: {}", error.file, error.line, error.column, error.message),
+        message: format!(
+            "{}:{}:{}: {}",
+            error.file, error.line, error.column, error.message
+        ),
         code: NamedSource::new(&error.file, excerpt(source, error.line)),
         span: SourceSpan::new(offset.into(), len),
     };
-    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
     let mut out = String::new();
-    let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1).with_width(100);
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_context_lines(1)
+        .with_width(100);
     if handler.render_report(&mut out, &diagnostic).is_err() {
         return format!("error: {error}\n");
     }
@@ -65,9 +74,17 @@ fn span_of(source: &str, line: usize, column: usize) -> (usize, usize) {
     let mut offset = 0;
     for (number, l) in text.split('\n').enumerate() {
         if number + 1 == line {
-            let start: usize = l.chars().take(column.saturating_sub(1)).map(char::len_utf8).sum();
+            let start: usize = l
+                .chars()
+                .take(column.saturating_sub(1))
+                .map(char::len_utf8)
+                .sum();
             let rest = l[start..].trim_end();
-            let len = if start < l.len() { rest.len().max(1) } else { 0 };
+            let len = if start < l.len() {
+                rest.len().max(1)
+            } else {
+                0
+            };
             return (offset + start, len);
         }
         offset += l.len() + 1;
@@ -83,9 +100,13 @@ mod tests {
     #[test]
     fn points_at_the_line_with_its_number() {
         let source: Arc<str> = Arc::from("Feature: x\n  Scenario: y\n  oops here\n  Given z\n");
-        let err = InputError::new("specs/a.feature", 3, 3, "expected a step").with_source(Some(source));
+        let err =
+            InputError::new("specs/a.feature", 3, 3, "expected a step").with_source(Some(source));
         let text = render(&err, Style { color: false });
-        assert!(text.contains("specs/a.feature:3:3: expected a step"), "{text}");
+        assert!(
+            text.contains("specs/a.feature:3:3: expected a step"),
+            "{text}"
+        );
         assert!(text.contains(" 3 │   oops here"), "{text}");
         assert!(text.contains("here"), "{text}");
     }
@@ -93,6 +114,9 @@ mod tests {
     #[test]
     fn without_source_it_is_one_line() {
         let err = InputError::new("a.feature", 1, 1, "binary");
-        assert_eq!(render(&err, Style { color: false }), "error: a.feature:1:1: binary\n");
+        assert_eq!(
+            render(&err, Style { color: false }),
+            "error: a.feature:1:1: binary\n"
+        );
     }
 }

@@ -36,12 +36,24 @@ pub fn human(items: &[&Item], style: Style) -> String {
             Some(e) => style.cyan(e),
             None => style.yellow("no evidence"),
         };
-        let tags = if item.tags.is_empty() { String::new() } else { format!("  {}", style.dim(&item.tags.join(" "))) };
+        let tags = if item.tags.is_empty() {
+            String::new()
+        } else {
+            format!("  {}", style.dim(&item.tags.join(" ")))
+        };
+        // The id's tail carries the ` #2` that tells repeated Outline rows apart.
+        let name = match item.kind {
+            ItemKind::Scenario => item
+                .id
+                .split_once("::")
+                .map_or(item.name.as_str(), |(_, n)| n),
+            ItemKind::Aspect => item.name.as_str(),
+        };
         let _ = writeln!(
             out,
             "  {}  {}  [{}]{}",
             style.dim(&format!("{}:{}", item.file, item.line)),
-            item.name,
+            name,
             evidence,
             tags
         );

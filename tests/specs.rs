@@ -1,0 +1,201 @@
+//! The cucumber-rs harness that runs specctl's own `specs/` against the built binary, each
+//! scenario in a fresh temporary project.
+
+use assert_fs::TempDir;
+use assert_fs::prelude::*;
+use cucumber::{World, gherkin::Step, given, then, when};
+
+#[derive(Debug, World)]
+#[world(init = Self::new)]
+struct Cli {
+    dir: TempDir,
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Cli {
+    fn new() -> Self {
+        Cli {
+            dir: TempDir::new().expect("a temporary folder"),
+            code: None,
+            stdout: String::new(),
+            stderr: String::new(),
+        }
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+    }
+}
+
+fn doc_string(step: &Step) -> String {
+    let text = step
+        .docstring
+        .as_deref()
+        .expect("this step needs a doc string");
+    // The gherkin crate keeps the newline that follows the opening delimiter.
+    text.strip_prefix('\n').unwrap_or(text).to_string()
+}
+
+#[given(expr = "a file {string} with:")]
+fn a_file_with(world: &mut Cli, step: &Step, path: String) {
+    world
+        .dir
+        .child(path)
+        .write_str(&doc_string(step))
+        .expect("write the file");
+}
+
+#[given(expr = "an empty file {string}")]
+fn an_empty_file(world: &mut Cli, path: String) {
+    world.dir.child(path).write_str("").expect("write the file");
+}
+
+#[given(expr = "a file {string} holding the bytes {string}")]
+fn a_file_with_bytes(world: &mut Cli, path: String, escaped: String) {
+    world
+        .dir
+        .child(path)
+        .write_binary(&unescape(&escaped))
+        .expect("write the file");
+}
+
+/// `\xNN` escapes and `\n` in a step argument, so a spec can name bytes that are not text.
+fn unescape(text: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\' && bytes.get(i + 1) == Some(&b'x') && i + 3 < bytes.len() + 1 {
+            let hex = std::str::from_utf8(&bytes[i + 2..i + 4]).expect("two hex digits");
+            out.push(u8::from_str_radix(hex, 16).expect("two hex digits"));
+            i += 4;
+        } else if bytes[i] == b'\\' && bytes.get(i + 1) == Some(&b'n') {
+            out.push(b'\n');
+            i += 2;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+#[when(expr = "I run {string}")]
+fn i_run(world: &mut Cli, command: String) {
+    let mut words = command.split_whitespace();
+    assert_eq!(words.next(), Some("specctl"), "steps run specctl only");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_specctl"))
+        .args(words)
+        .current_dir(world.dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run specctl");
+    world.code = output.status.code();
+    world.stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    world.stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+}
+
+#[then(expr = "the exit code is {int}")]
+fn the_exit_code_is(world: &mut Cli, code: i32) {
+    assert_eq!(
+        world.code,
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        world.stdout,
+        world.stderr
+    );
+}
+
+#[then(expr = "stdout contains {string}")]
+fn stdout_contains(world: &mut Cli, text: String) {
+    assert!(
+        world.stdout.contains(&text),
+        "stdout lacks {text:?}:\n{}",
+        world.stdout
+    );
+}
+
+#[then(expr = "stderr contains {string}")]
+fn stderr_contains(world: &mut Cli, text: String) {
+    assert!(
+        world.stderr.contains(&text),
+        "stderr lacks {text:?}:\n{}",
+        world.stderr
+    );
+}
+
+#[then("stderr shows no panic")]
+fn no_panic(world: &mut Cli) {
+    assert!(!world.stderr.contains("panicked"), "{}", world.stderr);
+}
+
+#[then("the JSON items are:")]
+fn the_json_items_are(world: &mut Cli, step: &Step) {
+    let table = step.table.as_ref().expect("this step needs a table");
+    let header = &table.rows[0];
+    let doc = world.json();
+    let items = doc["items"].as_array().expect("an items array");
+    let actual: Vec<Vec<String>> = items
+        .iter()
+        .map(|item| {
+            header
+                .iter()
+                .map(|key| field(&item[key.as_str()]))
+                .collect()
+        })
+        .collect();
+    assert_eq!(actual, table.rows[1..].to_vec(), "items as {header:?}");
+}
+
+#[then(expr = "the JSON item {string} has the steps:")]
+fn the_json_item_has_the_steps(world: &mut Cli, step: &Step, id: String) {
+    let table = step.table.as_ref().expect("this step needs a table");
+    let doc = world.json();
+    let item = doc["items"]
+        .as_array()
+        .expect("an items array")
+        .iter()
+        .find(|i| i["id"] == id.as_str())
+        .unwrap_or_else(|| panic!("no item {id:?} in {}", world.stdout))
+        .clone();
+    let actual: Vec<Vec<String>> = item["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .map(|s| vec![field(&s["keyword"]).trim().to_string(), field(&s["text"])])
+        .collect();
+    assert_eq!(actual, table.rows[1..].to_vec());
+}
+
+#[then("the JSON errors are:")]
+fn the_json_errors_are(world: &mut Cli, step: &Step) {
+    let table = step.table.as_ref().expect("this step needs a table");
+    let header = &table.rows[0];
+    let doc = world.json();
+    let errors = doc["errors"].as_array().expect("an errors array");
+    let actual: Vec<Vec<String>> = errors
+        .iter()
+        .map(|e| header.iter().map(|key| field(&e[key.as_str()])).collect())
+        .collect();
+    assert_eq!(actual, table.rows[1..].to_vec(), "errors as {header:?}");
+}
+
+fn field(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(a) => a.iter().map(field).collect::<Vec<_>>().join(" "),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    Cli::cucumber()
+        .fail_on_skipped()
+        .run_and_exit(concat!(env!("CARGO_MANIFEST_DIR"), "/specs"))
+        .await;
+}

@@ -1,0 +1,76 @@
+//! Shared helpers for the integration tests: temporary projects and the real binary.
+#![allow(dead_code)]
+
+use assert_fs::TempDir;
+use assert_fs::prelude::*;
+use std::process::Output;
+
+pub struct Project {
+    pub dir: TempDir,
+}
+
+impl Project {
+    pub fn new() -> Project {
+        Project {
+            dir: TempDir::new().expect("a temporary folder"),
+        }
+    }
+
+    pub fn file(&self, path: &str, text: &str) -> &Self {
+        self.dir
+            .child(path)
+            .write_str(text)
+            .expect("write a test file");
+        self
+    }
+
+    pub fn bytes(&self, path: &str, bytes: &[u8]) -> &Self {
+        self.dir
+            .child(path)
+            .write_binary(bytes)
+            .expect("write a test file");
+        self
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output = assert_cmd::Command::cargo_bin("specctl")
+            .expect("the specctl binary")
+            .current_dir(self.dir.path())
+            .env_remove("NO_COLOR")
+            .args(args)
+            .output()
+            .expect("run specctl");
+        Run::from(output)
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Run {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+impl Run {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+}
