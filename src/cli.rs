@@ -11,7 +11,8 @@ use std::path::PathBuf;
     about = "Keep code true to its specs: Gherkin scenarios and aspects, proven by their evidence",
     long_about = "specctl reads a project's desired state (Gherkin scenarios in specs/*.feature and \
 aspects in aspects/*.md), runs the evidence that proves each item, and reports what does not hold.\n\n\
-Exit codes: 0 success, 1 some item does not hold, 2 invalid input or configuration.",
+Exit codes: 0 success, 1 some item does not hold, 2 invalid input or configuration, 130 \
+interrupted.",
     after_help = "Run `specctl <command> --help` for the details of a command."
 )]
 pub struct Cli {
@@ -45,6 +46,67 @@ Exit codes: 0 all input valid; 2 some input is invalid (every error is listed wi
 column, and every valid item is still listed)."
     )]
     List(ListArgs),
+
+    /// Observe once: run every selected item's evidence and report each verdict
+    #[command(
+        long_about = "Observe once: run the evidence of every selected item (each runner once \
+for all the scenarios it proves, each aspect's command once, up to --jobs at a time) and report a \
+verdict per item: pass, fail, error, timeout, undefined or skipped. Observations are recorded \
+under .specctl/ for `specctl status`.\n\n\
+Exit codes: 0 every item passed or was skipped; 1 some item did not; 2 invalid input or \
+configuration (valid items are still observed); 130 interrupted."
+    )]
+    Check(CheckArgs),
+
+    /// Show the last observed state from .specctl/, running nothing
+    #[command(
+        long_about = "Show the last observed verdict of every selected item, as recorded by \
+`specctl check`, without running anything. A verdict observed for an older version of an item (its \
+text or evidence changed since) is marked stale.\n\n\
+Exit codes: 0 every item was observed for its current version and passed or was skipped; 1 \
+otherwise; 2 invalid input."
+    )]
+    Status(StatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+
+    /// Write the report to FILE instead of standard output (the closing line is still printed)
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// How many evidence processes may run at once [default: the number of cores]
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+
+    #[command(flatten)]
+    pub selection: Selection,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    #[command(flatten)]
+    pub selection: Selection,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Grouped by feature, a mark per item, the message under each failure
+    Human,
+    /// One versioned JSON document
+    Json,
+    /// JUnit XML: one testcase per item
+    Junit,
+    /// GitHub Actions annotations at each failing line, and a summary in $GITHUB_STEP_SUMMARY
+    Github,
 }
 
 #[derive(Debug, Args)]

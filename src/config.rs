@@ -211,6 +211,23 @@ impl Config {
                 ));
             }
         }
+        for (name, runner) in &self.evidence {
+            if runner.report != ReportFormat::ExitCode
+                && !runner.run.contains("{report}")
+                && !runner.run.contains("{report_dir}")
+            {
+                let line = line_of(text, &format!("{name}:"), 1);
+                return Err(InputError::new(
+                    FILE_NAME,
+                    line,
+                    1,
+                    format!(
+                        "runner `{name}` reads a {} report but its `run` names no place for it: put {{report}} (a file) or {{report_dir}} (a folder) where the runner takes its report path",
+                        runner.report.as_str()
+                    ),
+                ));
+            }
+        }
         for name in self.evidence.keys() {
             if name.is_empty() || name.chars().any(char::is_whitespace) {
                 let line = line_of(text, &format!("{name}:"), 1);
@@ -308,6 +325,14 @@ mod tests {
         let err =
             Config::parse("evidence:\n  default:\n    run: x\n    report: xml\n").unwrap_err();
         assert_eq!(err.line, 4);
+        let err =
+            Config::parse("evidence:\n  bdd:\n    run: behave\n    report: junit\n").unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(
+            err.message.starts_with(
+                "runner `bdd` reads a junit report but its `run` names no place for it"
+            )
+        );
         let err = Config::parse("reconcile:\n  stall_turns: 0\n").unwrap_err();
         assert_eq!(
             (err.line, err.message.as_str()),

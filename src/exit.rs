@@ -8,6 +8,8 @@ pub enum Exit {
     Failure = 1,
     /// Invalid input or configuration: nothing can be trusted until it is fixed.
     Invalid = 2,
+    /// Stopped by Ctrl-C (or SIGTERM); every process it started was ended.
+    Interrupted = 130,
 }
 
 impl From<Exit> for std::process::ExitCode {

@@ -7,9 +7,11 @@ pub mod config;
 pub mod desired;
 pub mod exit;
 pub mod input_error;
+pub mod observe;
 pub mod project;
 pub mod report;
 pub mod selection;
+pub mod store;
 pub mod tag_expr;
 mod yaml;
 

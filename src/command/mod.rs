@@ -1,13 +1,88 @@
 //! One file per subcommand: each turns a parsed command line into output and an exit code.
 
+pub mod check;
 pub mod list;
+pub mod status;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, Selection};
+use crate::desired::{self, DesiredState, Item};
 use crate::exit::Exit;
+use crate::project::Project;
+use crate::report::{diagnostic, style::Style};
+use crate::selection::Selector;
 
 /// Runs the command `cli` names.
 pub fn run(cli: &Cli) -> Exit {
     match &cli.command {
         Command::List(args) => list::run(cli, args),
+        Command::Check(args) => check::run(cli, args),
+        Command::Status(args) => status::run(cli, args),
     }
+}
+
+/// The project, its desired state and the selection, as every command starts.
+pub(crate) struct Loaded {
+    pub project: Project,
+    pub state: DesiredState,
+    pub selector: Selector,
+}
+
+impl Loaded {
+    pub fn selected(&self) -> Vec<&Item> {
+        self.state
+            .items
+            .iter()
+            .filter(|i| self.selector.matches(i))
+            .collect()
+    }
+}
+
+/// Opens the project and reads its desired state; a config error is put first among the
+/// input errors. `Err` when nothing can be done at all (no such folder, a bad tag expression).
+pub(crate) fn load(cli: &Cli, selection: &Selection) -> Result<Loaded, Exit> {
+    let style = Style::stderr(cli.color);
+    let project = Project::open(cli.dir.as_deref()).map_err(|err| fatal(style, &err))?;
+    let selector = Selector::new(selection).map_err(|err| fatal(style, &err))?;
+    let mut state = desired::load(&project.root, &project.config);
+    if let Some(err) = &project.config_error {
+        state.errors.insert(0, err.clone());
+    }
+    Ok(Loaded {
+        project,
+        state,
+        selector,
+    })
+}
+
+pub(crate) fn fatal(style: Style, err: &dyn std::fmt::Display) -> Exit {
+    eprintln!("{} {err}", style.red(&style.bold("error:")));
+    Exit::Invalid
+}
+
+/// Warnings and input errors on stderr, each error with its source line.
+pub(crate) fn print_problems(state: &DesiredState, warnings: &[String], style: Style) {
+    for warning in warnings {
+        eprintln!("{} {warning}", style.yellow(&style.bold("warning:")));
+    }
+    for err in &state.errors {
+        eprint!("{}", diagnostic::render(err, style));
+    }
+    if !state.errors.is_empty() {
+        let n = state.errors.len();
+        eprintln!(
+            "{} {n} {} in the project's input: fix {} and run again",
+            style.red(&style.bold("error:")),
+            if n == 1 { "error" } else { "errors" },
+            if n == 1 { "it" } else { "them" },
+        );
+    }
+}
+
+/// Writes `text` to stdout; a closed pipe (`specctl list | head`) is not worth a message.
+pub(crate) fn print(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush());
 }

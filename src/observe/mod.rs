@@ -1,0 +1,210 @@
+//! Observation: running every selected item's evidence once (runners batched, aspects each
+//! on their own, up to `--jobs` at a time) and classifying a verdict per item.
+
+pub mod aspect;
+pub mod capture;
+pub mod matching;
+pub mod process;
+pub mod report;
+pub mod runner;
+pub mod verdict;
+
+pub use verdict::Verdict;
+
+use crate::config::Config;
+use crate::desired::{Item, ItemKind};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tokio::sync::{Semaphore, watch};
+use tokio::task::JoinSet;
+
+/// The verdict of one item in one observation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Observation {
+    pub id: String,
+    pub generation: String,
+    pub verdict: Verdict,
+    pub duration_ms: u64,
+    pub message: Option<String>,
+}
+
+impl Observation {
+    pub fn new(item: &Item, verdict: Verdict, duration_ms: u64, message: Option<String>) -> Self {
+        Observation {
+            id: item.id.clone(),
+            generation: item.generation.clone(),
+            verdict,
+            duration_ms,
+            message,
+        }
+    }
+}
+
+/// Everything one observation found.
+#[derive(Debug, Default)]
+pub struct Observed {
+    /// One per item observed, in the order of the items given.
+    pub observations: Vec<Observation>,
+    pub warnings: Vec<String>,
+    /// Ctrl-C arrived: the items whose evidence was cut off have no observation.
+    pub interrupted: bool,
+    /// Processes started: one per runner used and one per aspect.
+    pub processes: usize,
+}
+
+pub struct Options {
+    pub jobs: usize,
+    pub interrupt: watch::Receiver<bool>,
+    /// Called each time a process finishes, with (finished, total).
+    pub on_progress: Option<Box<dyn Fn(usize, usize) + Send + Sync>>,
+}
+
+/// Messages are for a terminal: a few lines, never a whole log.
+pub fn trim_message(message: &str) -> String {
+    const LINES: usize = 20;
+    const CHARS: usize = 2000;
+    let lines: Vec<&str> = message.lines().collect();
+    let mut text = if lines.len() > LINES {
+        let mut kept = lines[..LINES - 1].join("\n");
+        kept.push_str(&format!("\n… {} more lines", lines.len() - (LINES - 1)));
+        kept
+    } else {
+        message.trim_end().to_string()
+    };
+    if text.chars().count() > CHARS {
+        text = text.chars().take(CHARS).collect::<String>() + "…";
+    }
+    text
+}
+
+enum Task {
+    /// A runner, the selected items it proves, and its other items (a report may mention
+    /// those too; they are known, so not warned about).
+    Runner(String, Vec<Item>, Vec<Item>),
+    Aspect(Box<Item>),
+}
+
+/// Observes `items`, the selected part of `all`: scenarios with no runner are `undefined`
+/// without running anything.
+pub async fn observe(
+    root: &Path,
+    config: &Config,
+    all: &[Item],
+    items: &[&Item],
+    options: Options,
+) -> Observed {
+    let mut by_runner: BTreeMap<String, Vec<Item>> = BTreeMap::new();
+    let mut tasks = Vec::new();
+    let mut immediate = Vec::new();
+    for item in items {
+        match (item.kind, &item.evidence) {
+            (ItemKind::Aspect, _) => tasks.push(Task::Aspect(Box::new((*item).clone()))),
+            (ItemKind::Scenario, Some(name)) if config.evidence.contains_key(name) => {
+                by_runner.entry(name.clone()).or_default().push((*item).clone());
+            }
+            (ItemKind::Scenario, Some(name)) => immediate.push(Observation::new(
+                item,
+                Verdict::Undefined,
+                0,
+                Some(format!("no evidence runner is named `{name}` in specctl.yaml")),
+            )),
+            (ItemKind::Scenario, None) => immediate.push(Observation::new(
+                item,
+                Verdict::Undefined,
+                0,
+                Some("nothing proves this scenario: define a `default` runner under `evidence:` in specctl.yaml, or tag it @evidence:NAME".into()),
+            )),
+        }
+    }
+    for (name, selected) in by_runner {
+        let others: Vec<Item> = all
+            .iter()
+            .filter(|i| {
+                i.evidence.as_deref() == Some(name.as_str())
+                    && !selected.iter().any(|s| s.id == i.id)
+            })
+            .cloned()
+            .collect();
+        tasks.push(Task::Runner(name, selected, others));
+    }
+
+    let total = tasks.len();
+    let semaphore = Arc::new(Semaphore::new(options.jobs.max(1)));
+    let root: Arc<PathBuf> = Arc::new(root.to_path_buf());
+    let config = Arc::new(config.clone());
+    let mut set = JoinSet::new();
+    for task in tasks {
+        let (semaphore, root, config, interrupt) = (
+            semaphore.clone(),
+            root.clone(),
+            config.clone(),
+            options.interrupt.clone(),
+        );
+        set.spawn(async move {
+            let _permit = semaphore.acquire_owned().await;
+            if *interrupt.borrow() {
+                return runner::BatchResult {
+                    interrupted: true,
+                    ..Default::default()
+                };
+            }
+            match task {
+                Task::Runner(name, items, others) => {
+                    let runner = &config.evidence[&name];
+                    runner::run(&root, &name, runner, &items, &others, interrupt).await
+                }
+                Task::Aspect(item) => match aspect::run(&root, &item, interrupt).await {
+                    Some(o) => runner::BatchResult {
+                        observations: vec![o],
+                        ..Default::default()
+                    },
+                    None => runner::BatchResult {
+                        interrupted: true,
+                        ..Default::default()
+                    },
+                },
+            }
+        });
+    }
+    let mut observed = Observed {
+        processes: total,
+        ..Observed::default()
+    };
+    let mut by_id: BTreeMap<String, Observation> =
+        immediate.into_iter().map(|o| (o.id.clone(), o)).collect();
+    let mut done = 0;
+    while let Some(result) = set.join_next().await {
+        done += 1;
+        if let Some(progress) = &options.on_progress {
+            progress(done, total);
+        }
+        let Ok(result) = result else {
+            observed
+                .warnings
+                .push("an evidence task failed unexpectedly".into());
+            continue;
+        };
+        observed.interrupted |= result.interrupted;
+        observed.warnings.extend(result.warnings);
+        by_id.extend(result.observations.into_iter().map(|o| (o.id.clone(), o)));
+    }
+    observed.observations = items.iter().filter_map(|i| by_id.remove(&i.id)).collect();
+    observed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_messages_are_trimmed_for_a_terminal() {
+        let long: String = (0..50).map(|i| format!("line {i}\n")).collect();
+        let t = trim_message(&long);
+        assert_eq!(t.lines().count(), 20);
+        assert!(t.ends_with("… 31 more lines"));
+        assert_eq!(trim_message("short\n"), "short");
+        assert_eq!(trim_message(&"x".repeat(3000)).chars().count(), 2001);
+    }
+}

@@ -1,0 +1,296 @@
+//! Runs one evidence command in its own process group, with a timeout, bounded output, and
+//! the whole group ended afterwards: TERM, a grace period, then KILL.
+
+use super::capture::Capture;
+use super::verdict::ProcessEnd;
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::io::AsyncReadExt;
+use tokio::sync::watch;
+
+/// How long a process group gets between TERM and KILL.
+pub const GRACE: Duration = Duration::from_secs(2);
+/// How long output pipes may stay open after the group is gone (a daemon that left the
+/// group can hold them forever).
+const PIPE_LINGER: Duration = Duration::from_millis(500);
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct Job<'a> {
+    /// A shell command line, run by `sh -c`.
+    pub command: &'a str,
+    pub cwd: &'a Path,
+    pub env: Vec<(String, String)>,
+    pub timeout: Duration,
+}
+
+#[derive(Debug)]
+pub struct Finished {
+    pub end: ProcessEnd,
+    /// The process group it ran in (its leader's pid), gone by the time `run` returns.
+    pub pgid: Option<i32>,
+    pub output: Capture,
+    pub duration: Duration,
+}
+
+/// Runs `job` to its end. `interrupt` turning true ends it early (Ctrl-C).
+pub async fn run(job: Job<'_>, mut interrupt: watch::Receiver<bool>) -> Finished {
+    let started = Instant::now();
+    let mut command = tokio::process::Command::new("sh");
+    command
+        .arg("-c")
+        .arg(job.command)
+        .current_dir(job.cwd)
+        .envs(job.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .kill_on_drop(true);
+    let mut child = match command.spawn() {
+        Ok(child) => child,
+        Err(err) => {
+            return Finished {
+                end: ProcessEnd::NotStarted(err.to_string()),
+                pgid: None,
+                output: Capture::default(),
+                duration: started.elapsed(),
+            };
+        }
+    };
+    let pgid = child.id().map(|id| id as i32);
+    let capture = Arc::new(Mutex::new(Capture::default()));
+    let readers = [
+        child
+            .stdout
+            .take()
+            .map(|s| tokio::spawn(drain(s, capture.clone()))),
+        child
+            .stderr
+            .take()
+            .map(|s| tokio::spawn(drain(s, capture.clone()))),
+    ];
+
+    let end = tokio::select! {
+        status = child.wait() => match status {
+            Ok(status) => end_of(status),
+            Err(err) => ProcessEnd::NotStarted(err.to_string()),
+        },
+        _ = tokio::time::sleep(job.timeout) => ProcessEnd::TimedOut,
+        _ = interrupted(&mut interrupt) => ProcessEnd::Interrupted,
+    };
+    // Whatever ended the run, nothing of the group may outlive it: a finished runner's
+    // leftover daemons too.
+    if let Some(pgid) = pgid {
+        end_group(pgid, &mut child).await;
+    }
+    let _ = child.wait().await;
+    for reader in readers.into_iter().flatten() {
+        let abort = reader.abort_handle();
+        if tokio::time::timeout(PIPE_LINGER, reader).await.is_err() {
+            abort.abort();
+        }
+    }
+    let output = std::mem::take(&mut *capture.lock().unwrap_or_else(|p| p.into_inner()));
+    Finished {
+        end,
+        pgid,
+        output,
+        duration: started.elapsed(),
+    }
+}
+
+async fn interrupted(rx: &mut watch::Receiver<bool>) {
+    if rx.wait_for(|stop| *stop).await.is_err() {
+        // The sender is gone, so no interruption can come: wait forever.
+        std::future::pending::<()>().await;
+    }
+}
+
+async fn drain(mut stream: impl tokio::io::AsyncRead + Unpin, capture: Arc<Mutex<Capture>>) {
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        match stream.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => capture
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(&buf[..n]),
+        }
+    }
+}
+
+fn end_of(status: std::process::ExitStatus) -> ProcessEnd {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(code), _) => ProcessEnd::Exited(code),
+        (None, Some(signal)) => ProcessEnd::Signalled(signal),
+        (None, None) => ProcessEnd::Exited(-1),
+    }
+}
+
+/// TERM to the whole group, up to `GRACE` for it to go, then KILL. The leader is reaped
+/// as it goes, since a zombie still counts as a member of its group.
+pub async fn end_group(pgid: i32, leader: &mut tokio::process::Child) {
+    let _ = leader.try_wait();
+    if !group_alive(pgid) {
+        return;
+    }
+    signal_group(pgid, libc::SIGTERM);
+    let deadline = Instant::now() + GRACE;
+    loop {
+        let _ = leader.try_wait();
+        if !group_alive(pgid) || Instant::now() >= deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    if group_alive(pgid) {
+        signal_group(pgid, libc::SIGKILL);
+    }
+}
+
+fn signal_group(pgid: i32, signal: i32) {
+    // SAFETY: kill(2) with a negative pid signals a process group; it touches no memory.
+    unsafe {
+        libc::kill(-pgid, signal);
+    }
+}
+
+/// Whether any live (non-zombie) process is in the group. Zombies count for kill(2), and an
+/// init that reaps orphans slowly would make every shutdown wait out the whole grace period,
+/// so where /proc is there it is asked instead.
+pub(crate) fn group_alive(pgid: i32) -> bool {
+    match live_members(pgid) {
+        Some(n) => n > 0,
+        // SAFETY: signal 0 only checks that the group exists and may be signalled.
+        None => unsafe { libc::kill(-pgid, 0) == 0 },
+    }
+}
+
+fn live_members(pgid: i32) -> Option<usize> {
+    let entries = std::fs::read_dir("/proc").ok()?;
+    let mut live = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if !name.to_string_lossy().bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // `pid (comm) state ppid pgrp …`; comm may hold spaces and parentheses.
+        let Some((_, rest)) = stat.rsplit_once(')') else {
+            continue;
+        };
+        let mut fields = rest.split_whitespace();
+        let state = fields.next();
+        let pgrp = fields.nth(1).and_then(|f| f.parse::<i32>().ok());
+        if pgrp == Some(pgid) && state != Some("Z") {
+            live += 1;
+        }
+    }
+    Some(live)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(command: &str, timeout_ms: u64) -> Job<'_> {
+        Job {
+            command,
+            cwd: Path::new("."),
+            env: vec![],
+            timeout: Duration::from_millis(timeout_ms),
+        }
+    }
+
+    fn never() -> watch::Receiver<bool> {
+        watch::channel(false).1
+    }
+
+    #[tokio::test]
+    async fn exit_codes_and_output_are_captured() {
+        let f = run(job("echo out; echo err >&2; exit 3", 10_000), never()).await;
+        assert_eq!(f.end, ProcessEnd::Exited(3));
+        let text = f.output.text();
+        assert!(text.contains("out\n") && text.contains("err\n"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn a_hanging_command_times_out_and_its_group_dies() {
+        let f = run(job("sleep 30 & sleep 30; wait", 300), never()).await;
+        assert_eq!(f.end, ProcessEnd::TimedOut);
+        assert!(!group_alive(f.pgid.unwrap()), "the group outlived the run");
+    }
+
+    #[tokio::test]
+    async fn a_daemon_holding_stdout_does_not_hold_specctl() {
+        let f = run(
+            job("(sleep 30; echo late) & echo early; exit 0", 20_000),
+            never(),
+        )
+        .await;
+        assert_eq!(f.end, ProcessEnd::Exited(0));
+        assert!(!group_alive(f.pgid.unwrap()), "the daemon outlived the run");
+        assert!(f.output.text().contains("early"));
+        assert!(!f.output.text().contains("late"));
+    }
+
+    #[tokio::test]
+    async fn a_command_ignoring_term_is_killed_after_the_grace_period() {
+        let f = run(job("trap '' TERM; sleep 30; sleep 30", 200), never()).await;
+        assert_eq!(f.end, ProcessEnd::TimedOut);
+        assert!(
+            f.duration >= GRACE,
+            "TERM was ignored, so KILL came after the grace period: {:?}",
+            f.duration
+        );
+        assert!(!group_alive(f.pgid.unwrap()), "the group outlived the run");
+    }
+
+    #[tokio::test]
+    async fn a_signal_is_reported() {
+        let f = run(job("kill -9 $$", 10_000), never()).await;
+        assert_eq!(f.end, ProcessEnd::Signalled(9));
+    }
+
+    #[tokio::test]
+    async fn an_interrupt_ends_the_run() {
+        let (tx, rx) = watch::channel(false);
+        let handle = tokio::spawn(async move {
+            run(
+                Job {
+                    command: "sleep 30",
+                    cwd: Path::new("."),
+                    env: vec![],
+                    timeout: Duration::from_secs(60),
+                },
+                rx,
+            )
+            .await
+        });
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        tx.send(true).unwrap();
+        let f = handle.await.unwrap();
+        assert_eq!(f.end, ProcessEnd::Interrupted);
+    }
+
+    #[tokio::test]
+    async fn a_missing_folder_cannot_start() {
+        let f = run(
+            Job {
+                command: "true",
+                cwd: Path::new("/no/such/folder"),
+                env: vec![],
+                timeout: Duration::from_secs(5),
+            },
+            never(),
+        )
+        .await;
+        assert!(matches!(f.end, ProcessEnd::NotStarted(_)), "{:?}", f.end);
+    }
+}

@@ -1,0 +1,184 @@
+//! Cucumber JSON (cucumber-js `--format json`, cucumber-rs `writer::Json`, behave's
+//! `--format json`) read into cases: the outcome of each scenario from its steps.
+
+use super::{Case, ReportError};
+use crate::observe::verdict::CaseOutcome;
+use serde_json::Value;
+
+pub fn parse(text: &str) -> Result<Vec<Case>, ReportError> {
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        ReportError(format!(
+            "malformed JSON at line {}, column {}: {e}",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    let features = value
+        .as_array()
+        .ok_or_else(|| ReportError("expected a JSON array of features".into()))?;
+    let mut cases = Vec::new();
+    for feature in features {
+        let uri = feature["uri"].as_str().map(String::from);
+        let feature_name = feature["name"].as_str().map(String::from);
+        for element in feature["elements"].as_array().into_iter().flatten() {
+            if element["type"].as_str() == Some("background") {
+                continue;
+            }
+            // behave writes `"location": "features/shop.feature:31"` instead of uri and line.
+            let (file, line) = match element["location"]
+                .as_str()
+                .and_then(|l| l.rsplit_once(':'))
+            {
+                Some((file, line)) => (Some(file.to_string()), line.parse().ok()),
+                None => (uri.clone(), element["line"].as_u64().map(|l| l as usize)),
+            };
+            let (outcome, message) = outcome_of(element);
+            cases.push(Case {
+                file,
+                line,
+                group: feature_name.clone(),
+                name: element["name"].as_str().unwrap_or_default().to_string(),
+                outcome,
+                message,
+            });
+        }
+    }
+    Ok(cases)
+}
+
+fn outcome_of(element: &Value) -> (CaseOutcome, Option<String>) {
+    let steps = element["steps"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let mut passed = 0;
+    let mut undefined: Option<String> = None;
+    for step in steps {
+        let status = step["result"]["status"].as_str().unwrap_or("");
+        let hook = step["hidden"].as_bool() == Some(true)
+            || matches!(step["keyword"].as_str(), Some("Before" | "After"));
+        let label = format!(
+            "{}{}",
+            step["keyword"].as_str().unwrap_or_default(),
+            step["name"].as_str().unwrap_or_default()
+        );
+        let error = step["result"]["error_message"].as_str().unwrap_or_default();
+        match status {
+            "failed" if hook => {
+                return (
+                    CaseOutcome::Errored,
+                    Some(message(&format!("hook {}", label.trim()), error)),
+                );
+            }
+            "failed" => return (CaseOutcome::Failed, Some(message(label.trim(), error))),
+            "ambiguous" => {
+                return (
+                    CaseOutcome::Errored,
+                    Some(message(label.trim(), "ambiguous step definitions")),
+                );
+            }
+            "undefined" | "pending" => {
+                undefined.get_or_insert_with(|| format!("{}: {status}", label.trim()));
+            }
+            "passed" => passed += 1,
+            _ => {}
+        }
+    }
+    if let Some(m) = undefined {
+        return (CaseOutcome::Undefined, Some(m));
+    }
+    match element["status"].as_str() {
+        Some("failed") => return (CaseOutcome::Failed, None),
+        Some("error") => return (CaseOutcome::Errored, None),
+        _ => {}
+    }
+    if passed > 0
+        && steps
+            .iter()
+            .all(|s| s["result"]["status"].as_str() == Some("passed"))
+    {
+        (CaseOutcome::Passed, None)
+    } else if passed == 0 && !steps.is_empty() {
+        (CaseOutcome::Skipped, None)
+    } else if steps.is_empty() {
+        (CaseOutcome::Passed, None)
+    } else {
+        (CaseOutcome::Skipped, None)
+    }
+}
+
+fn message(step: &str, error: &str) -> String {
+    let excerpt: Vec<&str> = error
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(8)
+        .collect();
+    if excerpt.is_empty() {
+        step.to_string()
+    } else {
+        format!("{step}\n{}", excerpt.join("\n"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const JS: &str = r#"[{"uri": "features/shop.feature", "name": "Shop", "elements": [
+ {"type": "scenario", "name": "Buy an apple", "line": 3, "steps": [
+   {"keyword": "Before", "hidden": true, "result": {"status": "passed"}},
+   {"keyword": "Given ", "name": "a shop", "line": 4, "result": {"status": "passed"}}]},
+ {"type": "scenario", "name": "Add 2 and 2", "line": 31, "steps": [
+   {"keyword": "Then ", "name": "the result is 5", "line": 26, "result": {"status": "failed", "error_message": "AssertionError: sum mismatch: 4 != 5\n\n    at stack"}}]},
+ {"type": "scenario", "name": "Mystery step", "line": 18, "steps": [
+   {"keyword": "When ", "name": "a mysterious thing happens", "result": {"status": "undefined"}},
+   {"keyword": "Then ", "name": "x", "result": {"status": "skipped"}}]},
+ {"type": "scenario", "name": "Skipped one", "line": 35, "steps": [
+   {"keyword": "Given ", "name": "x", "result": {"status": "skipped"}}]}
+]}]"#;
+
+    #[test]
+    fn cucumber_js_json() {
+        let cases = parse(JS).unwrap();
+        let got: Vec<_> = cases
+            .iter()
+            .map(|c| (c.file.as_deref().unwrap(), c.line.unwrap(), c.outcome))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("features/shop.feature", 3, CaseOutcome::Passed),
+                ("features/shop.feature", 31, CaseOutcome::Failed),
+                ("features/shop.feature", 18, CaseOutcome::Undefined),
+                ("features/shop.feature", 35, CaseOutcome::Skipped),
+            ]
+        );
+        assert_eq!(
+            cases[1].message.as_deref(),
+            Some("Then the result is 5\nAssertionError: sum mismatch: 4 != 5\n    at stack")
+        );
+        assert_eq!(
+            cases[2].message.as_deref(),
+            Some("When a mysterious thing happens: undefined")
+        );
+    }
+
+    #[test]
+    fn behave_json_uses_locations() {
+        let text = r#"[{"keyword": "Feature", "name": "Shop", "location": "features/shop.feature:1", "elements": [
+ {"type": "scenario", "name": "Add 2 and 2 -- @1.2 ", "location": "features/shop.feature:31", "status": "failed", "steps": [
+   {"keyword": "Then", "name": "the result is 5", "result": {"status": "failed", "error_message": "ASSERT FAILED: sum mismatch"}}]}]}]"#;
+        let cases = parse(text).unwrap();
+        assert_eq!(cases[0].file.as_deref(), Some("features/shop.feature"));
+        assert_eq!(cases[0].line, Some(31));
+        assert_eq!(cases[0].outcome, CaseOutcome::Failed);
+    }
+
+    #[test]
+    fn failed_hooks_are_errors_and_garbage_is_refused() {
+        let text = r#"[{"uri": "a.feature", "elements": [{"name": "x", "line": 2, "steps": [{"keyword": "Before", "hidden": true, "result": {"status": "failed", "error_message": "db down"}}]}]}]"#;
+        assert_eq!(parse(text).unwrap()[0].outcome, CaseOutcome::Errored);
+        assert!(parse("{").is_err());
+        assert!(parse("{\"a\": 1}").is_err());
+    }
+}

@@ -1,0 +1,279 @@
+//! The embedded state database under `.specctl/`: every observation recorded, so `status`
+//! can tell the last known state without running anything.
+
+use crate::observe::{Observation, Verdict};
+use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+pub const DIR: &str = ".specctl";
+pub const FILE: &str = "state.db";
+/// Bumped whenever the schema changes; an older store is migrated, a newer one refused.
+pub const SCHEMA_VERSION: i64 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot create {}: {source}", path.display())]
+    Create {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "the state store {} is unreadable ({source}); it holds only past observations: remove it and run again",
+        path.display()
+    )]
+    Corrupt {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error(
+        "the state store {} was written by a newer specctl (schema {found}, this one knows {SCHEMA_VERSION}): upgrade specctl, or remove the file",
+        path.display()
+    )]
+    Newer { path: PathBuf, found: i64 },
+    #[error("the state store {} could not be written: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+}
+
+/// The last observation of one item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stored {
+    pub generation: String,
+    pub verdict: Verdict,
+    pub duration_ms: u64,
+    pub message: Option<String>,
+    pub observed_at: SystemTime,
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating when needed) the store of the project at `root`.
+    pub fn open(root: &Path) -> Result<Store, StoreError> {
+        let dir = root.join(DIR);
+        std::fs::create_dir_all(&dir).map_err(|source| StoreError::Create {
+            path: dir.clone(),
+            source,
+        })?;
+        // The store is machine state: keep it out of the user's commits without asking them.
+        let ignore = dir.join(".gitignore");
+        if !ignore.exists() {
+            std::fs::write(&ignore, "*\n").map_err(|source| StoreError::Create {
+                path: ignore,
+                source,
+            })?;
+        }
+        let path = dir.join(FILE);
+        let corrupt = |source| StoreError::Corrupt {
+            path: path.clone(),
+            source,
+        };
+        let conn = Connection::open(&path).map_err(corrupt)?;
+        // Two specctl processes on one project (a watch and a check) take turns.
+        conn.busy_timeout(Duration::from_secs(10))
+            .map_err(corrupt)?;
+        let store = Store { conn, path };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&self) -> Result<(), StoreError> {
+        let corrupt = |source| StoreError::Corrupt {
+            path: self.path.clone(),
+            source,
+        };
+        self.conn
+            .pragma_update(None, "journal_mode", "WAL")
+            .map_err(corrupt)?;
+        self.conn
+            .execute_batch(
+                "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);",
+            )
+            .map_err(corrupt)?;
+        let found: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'schema_version'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(corrupt)?;
+        match found {
+            Some(v) if v > SCHEMA_VERSION => {
+                return Err(StoreError::Newer {
+                    path: self.path.clone(),
+                    found: v,
+                });
+            }
+            Some(_) => {}
+            None => {
+                self.conn
+                    .execute_batch(
+                        "BEGIN;
+                         CREATE TABLE IF NOT EXISTS observations (
+                             id INTEGER PRIMARY KEY,
+                             observed_at_ms INTEGER NOT NULL,
+                             item_id TEXT NOT NULL,
+                             generation TEXT NOT NULL,
+                             verdict TEXT NOT NULL,
+                             duration_ms INTEGER NOT NULL,
+                             message TEXT
+                         );
+                         CREATE INDEX IF NOT EXISTS observations_by_item ON observations (item_id, id);
+                         INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', 1);
+                         COMMIT;",
+                    )
+                    .map_err(corrupt)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Records one observation's results in one transaction.
+    pub fn record(&mut self, observations: &[Observation]) -> Result<(), StoreError> {
+        let write = |source| StoreError::Write {
+            path: self.path.clone(),
+            source,
+        };
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_millis() as i64;
+        let tx = self.conn.transaction().map_err(write)?;
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO observations (observed_at_ms, item_id, generation, verdict, duration_ms, message)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .map_err(write)?;
+            for o in observations {
+                insert
+                    .execute(params![
+                        now,
+                        o.id,
+                        o.generation,
+                        o.verdict.as_str(),
+                        o.duration_ms as i64,
+                        o.message
+                    ])
+                    .map_err(write)?;
+            }
+        }
+        tx.commit().map_err(write)
+    }
+
+    /// The newest observation of every item ever observed.
+    pub fn latest(&self) -> Result<HashMap<String, Stored>, StoreError> {
+        let corrupt = |source| StoreError::Corrupt {
+            path: self.path.clone(),
+            source,
+        };
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT item_id, generation, verdict, duration_ms, message, observed_at_ms FROM observations
+                 WHERE id IN (SELECT MAX(id) FROM observations GROUP BY item_id)",
+            )
+            .map_err(corrupt)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, i64>(5)?,
+                ))
+            })
+            .map_err(corrupt)?;
+        let mut latest = HashMap::new();
+        for row in rows {
+            let (id, generation, verdict, duration_ms, message, at) = row.map_err(corrupt)?;
+            // A verdict this version does not know is reported as an error, never guessed.
+            let verdict = Verdict::parse(&verdict).unwrap_or(Verdict::Error);
+            latest.insert(
+                id,
+                Stored {
+                    generation,
+                    verdict,
+                    duration_ms: duration_ms.max(0) as u64,
+                    message,
+                    observed_at: UNIX_EPOCH + Duration::from_millis(at.max(0) as u64),
+                },
+            );
+        }
+        Ok(latest)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obs(id: &str, generation: &str, verdict: Verdict) -> Observation {
+        Observation {
+            id: id.into(),
+            generation: generation.into(),
+            verdict,
+            duration_ms: 5,
+            message: None,
+        }
+    }
+
+    #[test]
+    fn records_and_reads_the_latest_per_item() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        store
+            .record(&[obs("a", "g1", Verdict::Fail), obs("b", "g1", Verdict::Pass)])
+            .unwrap();
+        store.record(&[obs("a", "g2", Verdict::Pass)]).unwrap();
+        let latest = Store::open(dir.path()).unwrap().latest().unwrap();
+        assert_eq!(latest["a"].verdict, Verdict::Pass);
+        assert_eq!(latest["a"].generation, "g2");
+        assert_eq!(latest["b"].verdict, Verdict::Pass);
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(".specctl/.gitignore")).unwrap(),
+            "*\n"
+        );
+    }
+
+    #[test]
+    fn a_corrupt_store_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join(DIR)).unwrap();
+        std::fs::write(
+            dir.path().join(DIR).join(FILE),
+            b"this is not a database at all, not even close....",
+        )
+        .unwrap();
+        let err = Store::open(dir.path()).err().expect("an error");
+        assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
+        assert!(err.to_string().contains("remove it and run again"), "{err}");
+    }
+
+    #[test]
+    fn a_newer_store_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(Store::open(dir.path()).unwrap());
+        let conn = Connection::open(dir.path().join(DIR).join(FILE)).unwrap();
+        conn.execute(
+            "UPDATE meta SET value = 99 WHERE key = 'schema_version'",
+            [],
+        )
+        .unwrap();
+        drop(conn);
+        let err = Store::open(dir.path()).err().expect("an error");
+        assert!(matches!(err, StoreError::Newer { found: 99, .. }), "{err}");
+    }
+}
