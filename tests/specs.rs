@@ -3,7 +3,7 @@
 
 use assert_fs::TempDir;
 use assert_fs::prelude::*;
-use cucumber::{World, gherkin::Step, given, then, when};
+use cucumber::{World, WriterExt as _, gherkin::Step, given, then, when, writer};
 
 #[derive(Debug, World)]
 #[world(init = Self::new)]
@@ -192,10 +192,25 @@ fn field(value: &serde_json::Value) -> String {
     }
 }
 
+/// `SPECCTL_JUNIT=FILE` also writes a JUnit report, which is how `specctl check` on this
+/// repository reads the verdict of each of its own scenarios.
 #[tokio::main]
 async fn main() {
-    Cli::cucumber()
-        .fail_on_skipped()
-        .run_and_exit(concat!(env!("CARGO_MANIFEST_DIR"), "/specs"))
-        .await;
+    let specs = concat!(env!("CARGO_MANIFEST_DIR"), "/specs");
+    match std::env::var_os("SPECCTL_JUNIT") {
+        Some(path) => {
+            let file = std::fs::File::create(&path).expect("create the JUnit report");
+            Cli::cucumber()
+                .with_writer(
+                    writer::Basic::stdout()
+                        .summarized()
+                        .tee::<Cli, _>(writer::JUnit::for_tee(file, 0))
+                        .normalized()
+                        .fail_on_skipped(),
+                )
+                .run_and_exit(specs)
+                .await;
+        }
+        None => Cli::cucumber().fail_on_skipped().run_and_exit(specs).await,
+    }
 }

@@ -84,6 +84,15 @@ pub fn from_process_end(end: &ProcessEnd) -> Option<(Verdict, String)> {
             Verdict::Error,
             "the command was not found (exit 127): check the command line and PATH".into(),
         )),
+        // The shell that runs every evidence reports a child killed by signal N as 128 + N.
+        ProcessEnd::Exited(code @ 129..=159) => Some((
+            Verdict::Error,
+            format!(
+                "the command was killed by signal {} ({}; exit {code})",
+                code - 128,
+                signal_name(code - 128)
+            ),
+        )),
         ProcessEnd::Exited(_) => None,
         ProcessEnd::Signalled(signal) => Some((
             Verdict::Error,
