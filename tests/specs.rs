@@ -48,6 +48,33 @@ fn a_file_with(world: &mut Cli, step: &Step, path: String) {
         .expect("write the file");
 }
 
+#[given(expr = "an executable file {string} with:")]
+fn an_executable_file_with(world: &mut Cli, step: &Step, path: String) {
+    use std::os::unix::fs::PermissionsExt;
+    let child = world.dir.child(&path);
+    child.write_str(&doc_string(step)).expect("write the file");
+    std::fs::set_permissions(child.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
+
+#[then(expr = "the file {string} exists")]
+fn the_file_exists(world: &mut Cli, path: String) {
+    assert!(world.dir.child(&path).path().exists(), "{path} does not exist");
+}
+
+#[then(expr = "stdout ends with the line {string}")]
+fn stdout_ends_with_the_line(world: &mut Cli, line: String) {
+    assert_eq!(world.stdout.lines().last(), Some(line.as_str()), "stdout:\n{}", world.stdout);
+}
+
+#[then("the JSON summary is:")]
+fn the_json_summary_is(world: &mut Cli, step: &Step) {
+    let table = step.table.as_ref().expect("this step needs a table");
+    let doc = world.json();
+    for row in &table.rows[1..] {
+        assert_eq!(field(&doc["summary"][row[0].as_str()]), row[1], "summary {}", row[0]);
+    }
+}
+
 #[given(expr = "an empty file {string}")]
 fn an_empty_file(world: &mut Cli, path: String) {
     world.dir.child(path).write_str("").expect("write the file");
@@ -83,6 +110,7 @@ fn unescape(text: &str) -> Vec<u8> {
     out
 }
 
+#[given(expr = "I ran {string}")]
 #[when(expr = "I run {string}")]
 fn i_run(world: &mut Cli, command: String) {
     let mut words = command.split_whitespace();
