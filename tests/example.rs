@@ -28,13 +28,21 @@ fn statuses(doc: &Value) -> BTreeMap<String, String> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|i| (i["id"].as_str().unwrap().to_string(), i["status"].as_str().unwrap().to_string()))
+        .map(|i| {
+            (
+                i["id"].as_str().unwrap().to_string(),
+                i["status"].as_str().unwrap().to_string(),
+            )
+        })
         .collect()
 }
 
 fn example() -> support::Project {
     let p = support::Project::new();
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/shop"), p.path());
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/shop"),
+        p.path(),
+    );
     p
 }
 
@@ -60,14 +68,32 @@ fn the_shop_example_fails_where_its_code_is_broken() {
     let p = example();
     let shop = p.path().join("src/shop.py");
     let code = std::fs::read_to_string(&shop).unwrap();
-    std::fs::write(&shop, code.replace("gross * self.percent_off // 100", "float(gross) * 0")).unwrap();
+    std::fs::write(
+        &shop,
+        code.replace("gross * self.percent_off // 100", "float(gross) * 0"),
+    )
+    .unwrap();
     let run = p.run(&["check", "--format", "json"]);
     assert_eq!(run.code, 1);
     let doc = run.json();
     let s = statuses(&doc);
-    assert_eq!(s["specs/cart.feature::A discount code takes ten percent off"], "fail");
+    assert_eq!(
+        s["specs/cart.feature::A discount code takes ten percent off"],
+        "fail"
+    );
     assert_eq!(s["specs/cart.feature::An empty cart costs nothing"], "pass");
     assert_eq!(s["aspect:money-is-counted-in-cents"], "fail");
-    let discount = doc["items"].as_array().unwrap().iter().find(|i| i["name"] == "A discount code takes ten percent off").unwrap();
-    assert!(discount["message"].as_str().unwrap().contains("expected a total of 540 cents, got 600"), "{discount}");
+    let discount = doc["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == "A discount code takes ten percent off")
+        .unwrap();
+    assert!(
+        discount["message"]
+            .as_str()
+            .unwrap()
+            .contains("expected a total of 540 cents, got 600"),
+        "{discount}"
+    );
 }

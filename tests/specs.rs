@@ -58,12 +58,20 @@ fn an_executable_file_with(world: &mut Cli, step: &Step, path: String) {
 
 #[then(expr = "the file {string} exists")]
 fn the_file_exists(world: &mut Cli, path: String) {
-    assert!(world.dir.child(&path).path().exists(), "{path} does not exist");
+    assert!(
+        world.dir.child(&path).path().exists(),
+        "{path} does not exist"
+    );
 }
 
 #[then(expr = "stdout ends with the line {string}")]
 fn stdout_ends_with_the_line(world: &mut Cli, line: String) {
-    assert_eq!(world.stdout.lines().last(), Some(line.as_str()), "stdout:\n{}", world.stdout);
+    assert_eq!(
+        world.stdout.lines().last(),
+        Some(line.as_str()),
+        "stdout:\n{}",
+        world.stdout
+    );
 }
 
 #[then("the JSON summary is:")]
@@ -71,7 +79,12 @@ fn the_json_summary_is(world: &mut Cli, step: &Step) {
     let table = step.table.as_ref().expect("this step needs a table");
     let doc = world.json();
     for row in &table.rows[1..] {
-        assert_eq!(field(&doc["summary"][row[0].as_str()]), row[1], "summary {}", row[0]);
+        assert_eq!(
+            field(&doc["summary"][row[0].as_str()]),
+            row[1],
+            "summary {}",
+            row[0]
+        );
     }
 }
 

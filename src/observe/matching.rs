@@ -3,6 +3,7 @@
 
 use super::report::Case;
 use crate::desired::Item;
+use std::collections::HashMap;
 
 /// `case_of[i]` is the index of the case that reports on `items[i]`; `unmatched` lists the
 /// cases that name no item.
@@ -28,15 +29,16 @@ struct NameParts {
 }
 
 pub fn match_cases(items: &[&Item], cases: &[Case]) -> Matched {
+    let index = Index::new(items);
     let mut case_of = vec![None; items.len()];
     let mut unmatched = Vec::new();
     for (ci, case) in cases.iter().enumerate() {
         let parts = name_parts(&case.name);
-        let file = case.file.clone().or(parts.file.clone());
+        let file = case.file.as_deref().or(parts.file.as_deref());
         let line = case.line.or(parts.line);
         let free = |i: usize| case_of[i].is_none();
-        let found = by_file_and_line(items, file.as_deref(), line, &free)
-            .or_else(|| by_names(items, case, &parts, file.as_deref(), line, &free));
+        let found = by_file_and_line(items, &index, file, line, &free)
+            .or_else(|| by_names(items, &index, case, &parts, file, line, &free));
         match found {
             Some(i) => case_of[i] = Some(ci),
             None => unmatched.push(ci),
@@ -45,14 +47,40 @@ pub fn match_cases(items: &[&Item], cases: &[Case]) -> Matched {
     Matched { case_of, unmatched }
 }
 
+/// Items by line and by name, so that matching a report of n cases is not n × items.
+struct Index<'a> {
+    by_line: HashMap<usize, Vec<usize>>,
+    by_name: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> Index<'a> {
+    fn new(items: &[&'a Item]) -> Self {
+        let mut by_line: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut by_name: HashMap<&'a str, Vec<usize>> = HashMap::new();
+        for (i, item) in items.iter().enumerate() {
+            by_line.entry(item.line).or_default().push(i);
+            if let Some(s) = &item.scenario
+                && s.example.is_none()
+                && s.scenario_line != item.line
+            {
+                by_line.entry(s.scenario_line).or_default().push(i);
+            }
+            by_name.entry(item.name.as_str()).or_default().push(i);
+        }
+        Index { by_line, by_name }
+    }
+}
+
 fn by_file_and_line(
     items: &[&Item],
+    index: &Index<'_>,
     file: Option<&str>,
     line: Option<usize>,
     free: &dyn Fn(usize) -> bool,
 ) -> Option<usize> {
     let (file, line) = (file?, line?);
-    items.iter().enumerate().position(|(i, item)| {
+    index.by_line.get(&line)?.iter().copied().find(|&i| {
+        let item = items[i];
         free(i)
             && same_file(&item.file, file)
             && (item.line == line
@@ -65,22 +93,44 @@ fn by_file_and_line(
 
 fn by_names(
     items: &[&Item],
+    index: &Index<'_>,
     case: &Case,
     parts: &NameParts,
     file: Option<&str>,
     line: Option<usize>,
     free: &dyn Fn(usize) -> bool,
 ) -> Option<usize> {
-    let candidates: Vec<usize> = (0..items.len())
-        .filter(|&i| free(i))
-        .filter(|&i| file.is_none_or(|f| same_file(&items[i].file, f)))
-        .filter(|&i| {
-            case.group
+    // Where the name is known exactly, only items of that name can match.
+    let exact = match (&parts.name, &parts.name_suffix_of) {
+        (Some(name), None) => Some(name.trim_end()),
+        (None, None) if parts.example.is_none() => Some(case.name.trim_end()),
+        _ => None,
+    };
+    let fits = |i: &usize| {
+        let i = *i;
+        free(i)
+            && file.is_none_or(|f| same_file(&items[i].file, f))
+            && case
+                .group
                 .as_deref()
                 .is_none_or(|g| group_matches(items[i], g))
-        })
-        .filter(|&i| names_match(items[i], parts, &case.name))
-        .collect();
+            && names_match(items[i], parts, &case.name)
+    };
+    let mut candidates: Vec<usize> = match exact {
+        Some(name) => index
+            .by_name
+            .get(name)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(fits)
+            .collect(),
+        None => Vec::new(),
+    };
+    // A name with a rule in front (cucumber-js: `Rule - Scenario`) is not in the index.
+    if candidates.is_empty() {
+        candidates = (0..items.len()).filter(fits).collect();
+    }
     // cucumber-rs computes a row's line from the Examples keyword, so with blank lines in a
     // table it is off: the nearest candidate is the right one.
     match line {
@@ -137,15 +187,20 @@ fn group_matches(item: &Item, group: &str) -> bool {
         return false;
     };
     let dotted = item.file.trim_end_matches(".feature").replace('/', ".");
-    dotted == prefix || dotted.ends_with(&format!(".{prefix}"))
+    dotted == prefix
+        || dotted
+            .strip_suffix(prefix)
+            .is_some_and(|rest| rest.ends_with('.'))
 }
 
 fn same_file(item_file: &str, reported: &str) -> bool {
     let reported = reported.trim_start_matches("./");
     let reported = reported.strip_prefix("file://").unwrap_or(reported);
-    item_file == reported
-        || reported.ends_with(&format!("/{item_file}"))
-        || item_file.ends_with(&format!("/{reported}"))
+    let suffix_of = |long: &str, short: &str| {
+        long.strip_suffix(short)
+            .is_some_and(|rest| rest.ends_with('/'))
+    };
+    item_file == reported || suffix_of(reported, item_file) || suffix_of(item_file, reported)
 }
 
 fn name_parts(name: &str) -> NameParts {

@@ -38,7 +38,7 @@ pub struct Finished {
 /// Runs `job` to its end. `interrupt` turning true ends it early (Ctrl-C).
 pub async fn run(job: Job<'_>, mut interrupt: watch::Receiver<bool>) -> Finished {
     let started = Instant::now();
-    let mut command = tokio::process::Command::new("sh");
+    let mut command = tokio::process::Command::new(shell());
     command
         .arg("-c")
         .arg(job.command)
@@ -102,6 +102,18 @@ pub async fn run(job: Job<'_>, mut interrupt: watch::Receiver<bool>) -> Finished
     }
 }
 
+/// `/bin/sh` by its path: a PATH search costs one failed exec per entry on every spawn.
+fn shell() -> &'static str {
+    static SHELL: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
+    SHELL.get_or_init(|| {
+        if Path::new("/bin/sh").exists() {
+            "/bin/sh"
+        } else {
+            "sh"
+        }
+    })
+}
+
 async fn interrupted(rx: &mut watch::Receiver<bool>) {
     if rx.wait_for(|stop| *stop).await.is_err() {
         // The sender is gone, so no interruption can come: wait forever.
@@ -163,11 +175,10 @@ fn signal_group(pgid: i32, signal: i32) {
 /// init that reaps orphans slowly would make every shutdown wait out the whole grace period,
 /// so where /proc is there it is asked instead.
 pub(crate) fn group_alive(pgid: i32) -> bool {
-    match live_members(pgid) {
-        Some(n) => n > 0,
-        // SAFETY: signal 0 only checks that the group exists and may be signalled.
-        None => unsafe { libc::kill(-pgid, 0) == 0 },
-    }
+    // SAFETY: signal 0 only checks that the group exists and may be signalled.
+    let exists = unsafe { libc::kill(-pgid, 0) == 0 };
+    // Only a group that exists can be all zombies; the common case never reads /proc.
+    exists && live_members(pgid).is_none_or(|n| n > 0)
 }
 
 fn live_members(pgid: i32) -> Option<usize> {

@@ -57,9 +57,10 @@ fn outcome_of(element: &Value) -> (CaseOutcome, Option<String>) {
         let status = step["result"]["status"].as_str().unwrap_or("");
         let hook = step["hidden"].as_bool() == Some(true)
             || matches!(step["keyword"].as_str(), Some("Before" | "After"));
+        // cucumber-js writes `"Then "`, behave `"Then"`: one space either way.
         let label = format!(
-            "{}{}",
-            step["keyword"].as_str().unwrap_or_default(),
+            "{} {}",
+            step["keyword"].as_str().unwrap_or_default().trim(),
             step["name"].as_str().unwrap_or_default()
         );
         let error = step["result"]["error_message"].as_str().unwrap_or_default();
@@ -172,6 +173,10 @@ mod tests {
         assert_eq!(cases[0].file.as_deref(), Some("features/shop.feature"));
         assert_eq!(cases[0].line, Some(31));
         assert_eq!(cases[0].outcome, CaseOutcome::Failed);
+        assert_eq!(
+            cases[0].message.as_deref(),
+            Some("Then the result is 5\nASSERT FAILED: sum mismatch")
+        );
     }
 
     #[test]
