@@ -92,6 +92,11 @@ impl Store {
         self.conn
             .pragma_update(None, "journal_mode", "WAL")
             .map_err(corrupt)?;
+        // With WAL, NORMAL cannot corrupt the store; a power cut may lose the last
+        // observation, which the next check makes again.
+        self.conn
+            .pragma_update(None, "synchronous", "NORMAL")
+            .map_err(corrupt)?;
         self.conn
             .execute_batch(
                 "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);",

@@ -105,7 +105,7 @@ fn observe_items(
     args: &CheckArgs,
     loaded: &Loaded,
 ) -> std::io::Result<observe::Observed> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     let items = loaded.selected();
