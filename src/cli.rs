@@ -67,6 +67,51 @@ Exit codes: 0 every item was observed for its current version and passed or was 
 otherwise; 2 invalid input."
     )]
     Status(StatusArgs),
+
+    /// Observe, then show the delta and the exact prompt the first agent turn would get
+    #[command(
+        long_about = "Observe once, then show the delta (every selected item that does not \
+hold) and the exact prompt the first agent turn of `specctl reconcile` would get. Never starts an \
+agent.\n\n\
+Exit codes: 0 nothing to do; 1 there is a delta; 2 invalid input or configuration."
+    )]
+    Plan(PlanArgs),
+
+    /// Drive an agent turn by turn until every selected item holds or a budget runs out
+    #[command(
+        long_about = "Observe, hand only the failing delta to the first agent tier, gate its \
+turn (protected files undone, regressions rolled back, RED turns must end in `fail`), observe \
+again; repeat until every selected item holds. A tier that makes no progress for `stall_turns` \
+turns hands over to the next; every tier spent, or the turn, wall-time or dollar budget spent, \
+stops the run. Each turn's working tree is kept under refs/specctl/ in git.\n\n\
+Exit codes: 0 converged; 1 stopped with items still not holding; 2 invalid input, or no agent \
+configured; 130 interrupted."
+    )]
+    Reconcile(ReconcileArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// How many evidence processes may run at once [default: the number of cores]
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+
+    #[command(flatten)]
+    pub selection: Selection,
+}
+
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    /// How many evidence processes may run at once [default: the number of cores]
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+
+    #[command(flatten)]
+    pub selection: Selection,
 }
 
 #[derive(Debug, Args)]

@@ -103,6 +103,11 @@ pub struct Reconcile {
     pub budget_usd: f64,
     pub protect: Vec<String>,
     pub on_regression: OnRegression,
+    /// How long a whole reconcile may run.
+    #[serde(deserialize_with = "duration")]
+    pub wall_time: Duration,
+    /// The bound on a prompt's size: failure excerpts are trimmed first, never the spec text.
+    pub max_prompt_bytes: usize,
 }
 
 impl Default for Reconcile {
@@ -113,6 +118,8 @@ impl Default for Reconcile {
             budget_usd: 5.0,
             protect: vec!["specs/**".into(), "aspects/**".into(), "evidence/**".into()],
             on_regression: OnRegression::Revert,
+            wall_time: Duration::from_secs(60 * 60),
+            max_prompt_bytes: crate::reconcile::prompt::DEFAULT_MAX_BYTES,
         }
     }
 }
@@ -240,6 +247,26 @@ impl Config {
                     ),
                 ));
             }
+        }
+        for pattern in &self.reconcile.protect {
+            if let Err(err) = globset::Glob::new(pattern) {
+                let line = line_of(text, pattern, 1);
+                return Err(InputError::new(
+                    FILE_NAME,
+                    line,
+                    1,
+                    format!("`{pattern}` is not a valid glob: {err}"),
+                ));
+            }
+        }
+        if self.reconcile.max_turns == 0 {
+            let line = line_of(text, "max_turns:", 1);
+            return Err(InputError::new(
+                FILE_NAME,
+                line,
+                1,
+                "`max_turns` must be at least 1",
+            ));
         }
         if self.reconcile.stall_turns == 0 {
             let line = line_of(text, "stall_turns:", 1);

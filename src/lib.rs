@@ -9,6 +9,7 @@ pub mod exit;
 pub mod input_error;
 pub mod observe;
 pub mod project;
+pub mod reconcile;
 pub mod report;
 pub mod selection;
 pub mod store;

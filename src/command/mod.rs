@@ -2,6 +2,8 @@
 
 pub mod check;
 pub mod list;
+pub mod plan;
+pub mod reconcile;
 pub mod status;
 
 use crate::cli::{Cli, Command, Selection};
@@ -17,6 +19,8 @@ pub fn run(cli: &Cli) -> Exit {
         Command::List(args) => list::run(cli, args),
         Command::Check(args) => check::run(cli, args),
         Command::Status(args) => status::run(cli, args),
+        Command::Plan(args) => plan::run(cli, args),
+        Command::Reconcile(args) => reconcile::run(cli, args),
     }
 }
 
@@ -76,6 +80,19 @@ pub(crate) fn print_problems(state: &DesiredState, warnings: &[String], style: S
             if n == 1 { "it" } else { "them" },
         );
     }
+}
+
+/// `--jobs`, or the number of cores.
+pub(crate) fn jobs(arg: Option<u16>) -> usize {
+    arg.map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+}
+
+/// A runtime for one command: evidence and agents are I/O-bound, one thread serves them.
+pub(crate) fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
 }
 
 /// Writes `text` to stdout; a closed pipe (`specctl list | head`) is not worth a message.

@@ -22,6 +22,7 @@ pub async fn run(
         cwd: root,
         env: vec![("SPECCTL_ITEMS".into(), item.id.clone())],
         timeout: source.timeout.unwrap_or(DEFAULT_TIMEOUT),
+        stdin: None,
     };
     let finished = process::run(job, interrupt).await;
     let ms = finished.duration.as_millis() as u64;

@@ -24,6 +24,8 @@ pub struct Job<'a> {
     pub cwd: &'a Path,
     pub env: Vec<(String, String)>,
     pub timeout: Duration,
+    /// Text written to the command's standard input (an agent's prompt); none: /dev/null.
+    pub stdin: Option<&'a str>,
 }
 
 #[derive(Debug)]
@@ -44,7 +46,11 @@ pub async fn run(job: Job<'_>, mut interrupt: watch::Receiver<bool>) -> Finished
         .arg(job.command)
         .current_dir(job.cwd)
         .envs(job.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .stdin(Stdio::null())
+        .stdin(if job.stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0)
@@ -61,6 +67,19 @@ pub async fn run(job: Job<'_>, mut interrupt: watch::Receiver<bool>) -> Finished
         }
     };
     let pgid = child.id().map(|id| id as i32);
+    let writer = match (child.stdin.take(), job.stdin) {
+        (Some(mut pipe), Some(text)) => {
+            let text = text.to_owned();
+            // A command that never reads its input must not block the run: the write ends
+            // with the pipe when the group is ended.
+            Some(tokio::spawn(async move {
+                use tokio::io::AsyncWriteExt;
+                let _ = pipe.write_all(text.as_bytes()).await;
+                let _ = pipe.shutdown().await;
+            }))
+        }
+        _ => None,
+    };
     let capture = Arc::new(Mutex::new(Capture::default()));
     let readers = [
         child
@@ -87,6 +106,9 @@ pub async fn run(job: Job<'_>, mut interrupt: watch::Receiver<bool>) -> Finished
         end_group(pgid, &mut child).await;
     }
     let _ = child.wait().await;
+    if let Some(writer) = writer {
+        writer.abort();
+    }
     for reader in readers.into_iter().flatten() {
         let abort = reader.abort_handle();
         if tokio::time::timeout(PIPE_LINGER, reader).await.is_err() {
@@ -216,6 +238,7 @@ mod tests {
             cwd: Path::new("."),
             env: vec![],
             timeout: Duration::from_millis(timeout_ms),
+            stdin: None,
         }
     }
 
@@ -264,6 +287,15 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn standard_input_carries_the_given_text() {
+        let mut j = job("tr a-z A-Z", 10_000);
+        j.stdin = Some("make it hold\n");
+        let f = run(j, never()).await;
+        assert_eq!(f.end, ProcessEnd::Exited(0));
+        assert_eq!(f.output.text(), "MAKE IT HOLD\n");
+    }
+
+    #[tokio::test]
     async fn a_signal_is_reported() {
         let f = run(job("kill -9 $$", 10_000), never()).await;
         assert_eq!(f.end, ProcessEnd::Signalled(9));
@@ -279,6 +311,7 @@ mod tests {
                     cwd: Path::new("."),
                     env: vec![],
                     timeout: Duration::from_secs(60),
+                    stdin: None,
                 },
                 rx,
             )
@@ -298,6 +331,7 @@ mod tests {
                 cwd: Path::new("/no/such/folder"),
                 env: vec![],
                 timeout: Duration::from_secs(5),
+                stdin: None,
             },
             never(),
         )

@@ -59,6 +59,7 @@ pub async fn run(
             ("SPECCTL_ITEMS".into(), ids.join("\n")),
         ],
         timeout: runner.timeout,
+        stdin: None,
     };
     let finished = process::run(job, interrupt).await;
     judge(

@@ -1,0 +1,592 @@
+//! The reconcile loop: observe, hand the delta to the current agent tier, gate the turn,
+//! observe again; until everything holds or a budget runs out. Level-triggered: every pass
+//! reads the desired state and runs the evidence afresh.
+
+use super::agent;
+use super::delta::{self, Phase};
+use super::gates::{self, Protection};
+use super::ledger::Ledger;
+use super::prompt::{self, PromptInput, PromptItem};
+use super::snapshot::Git;
+use crate::config::{Config, OnRegression};
+use crate::desired::{self, DesiredState, ItemKind};
+use crate::observe::{self, Observation, Verdict};
+use crate::report::style::Style;
+use crate::selection::Selector;
+use crate::store::Store;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::time::Instant;
+use tokio::sync::watch;
+
+/// One observation of the selected items, with the desired state it was made against.
+pub struct Pass {
+    pub desired: DesiredState,
+    /// Selected item ids in file order.
+    pub order: Vec<String>,
+    pub verdicts: BTreeMap<String, Verdict>,
+    pub observations: HashMap<String, Observation>,
+    pub interrupted: bool,
+}
+
+pub async fn observe_pass(
+    root: &Path,
+    config: &Config,
+    selector: &Selector,
+    jobs: usize,
+    interrupt: watch::Receiver<bool>,
+) -> Pass {
+    let desired = desired::load(root, config);
+    let items: Vec<_> = desired
+        .items
+        .iter()
+        .filter(|i| selector.matches(i))
+        .collect();
+    let order: Vec<String> = items.iter().map(|i| i.id.clone()).collect();
+    let observed = observe::observe(
+        root,
+        config,
+        &desired.items,
+        &items,
+        observe::Options {
+            jobs,
+            interrupt,
+            on_progress: None,
+        },
+    )
+    .await;
+    if let Ok(mut store) = Store::open(root) {
+        let _ = store.record(&observed.observations);
+    }
+    let verdicts = observed
+        .observations
+        .iter()
+        .map(|o| (o.id.clone(), o.verdict))
+        .collect();
+    let observations = observed
+        .observations
+        .into_iter()
+        .map(|o| (o.id.clone(), o))
+        .collect();
+    Pass {
+        desired,
+        order,
+        verdicts,
+        observations,
+        interrupted: observed.interrupted,
+    }
+}
+
+/// The prompt a turn would get for `ids` in `phase`, given this pass.
+pub fn prompt_for(
+    pass: &Pass,
+    config: &Config,
+    turn: u32,
+    phase: Phase,
+    ids: &[String],
+    ledger: &Ledger,
+    previous: Vec<String>,
+) -> String {
+    let by_id: HashMap<&str, &desired::Item> = pass
+        .desired
+        .items
+        .iter()
+        .map(|i| (i.id.as_str(), i))
+        .collect();
+    let items: Vec<PromptItem<'_>> = ids
+        .iter()
+        .filter_map(|id| by_id.get(id.as_str()).copied())
+        .map(|item| PromptItem {
+            item,
+            verdict: pass
+                .verdicts
+                .get(&item.id)
+                .copied()
+                .unwrap_or(Verdict::Undefined),
+            evidence: evidence_of(config, item),
+            excerpt: pass
+                .observations
+                .get(&item.id)
+                .and_then(|o| o.message.clone())
+                .unwrap_or_default(),
+        })
+        .collect();
+    let do_not_regress: Vec<&str> = pass
+        .order
+        .iter()
+        .filter(|id| pass.verdicts.get(*id).is_some_and(|v| v.holds()))
+        .map(String::as_str)
+        .collect();
+    prompt::build(&PromptInput {
+        turn,
+        phase,
+        items,
+        ledger,
+        do_not_regress,
+        previous,
+        protect: &config.reconcile.protect,
+        max_bytes: config.reconcile.max_prompt_bytes,
+    })
+}
+
+fn evidence_of(config: &Config, item: &desired::Item) -> String {
+    match (item.kind, &item.evidence) {
+        (ItemKind::Aspect, Some(command)) => format!("`{command}`, run from the project root"),
+        (ItemKind::Scenario, Some(name)) => match config.evidence.get(name) {
+            Some(runner) => format!("runner `{name}`: `{}`", runner.run),
+            None => format!("runner `{name}`, which specctl.yaml does not define"),
+        },
+        _ => "none yet: no runner proves this item".into(),
+    }
+}
+
+/// How a reconcile ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum End {
+    Converged {
+        turns: u32,
+        cost_usd: f64,
+    },
+    /// A budget ran out with items still not holding.
+    Stuck {
+        turns: u32,
+        cost_usd: f64,
+        why: String,
+        items: Vec<(String, Verdict, Option<String>)>,
+    },
+    Invalid,
+    Interrupted,
+}
+
+pub struct Settings<'a> {
+    pub root: &'a Path,
+    pub config: &'a Config,
+    pub selector: &'a Selector,
+    pub jobs: usize,
+    pub style: Style,
+    pub interrupt: watch::Receiver<bool>,
+}
+
+/// Runs the loop; prints one line per event on stdout.
+pub async fn reconcile(s: Settings<'_>) -> End {
+    let config = s.config;
+    let style = s.style;
+    let started = Instant::now();
+    let git = Git::discover(s.root);
+    if git.is_none() {
+        println!(
+            "{} not a git repository: turns are not snapshotted, so a regression cannot be rolled back",
+            style.yellow("note:")
+        );
+    }
+    let mut pass = observe_pass(s.root, config, s.selector, s.jobs, s.interrupt.clone()).await;
+    if !pass.desired.errors.is_empty() {
+        return End::Invalid;
+    }
+    if pass.interrupted {
+        return End::Interrupted;
+    }
+    println!("observed: {}", summary(&pass));
+    let mut ledger = Ledger::start(&pass.verdicts);
+    let session = format!("session-{}", std::process::id());
+    let tiers = &config.agents;
+    let (mut tier, mut tier_turns, mut stall, mut turn, mut cost) =
+        (0usize, 0u32, 0u32, 0u32, 0f64);
+    let mut findings: Vec<String> = Vec::new();
+    loop {
+        let Some((phase, ids)) = delta::next(&pass.order, &pass.verdicts) else {
+            return End::Converged {
+                turns: turn,
+                cost_usd: cost,
+            };
+        };
+        if tier >= tiers.len() {
+            return stuck(
+                format!("every agent tier was spent ({} turns)", turn),
+                &pass,
+                turn,
+                cost,
+            );
+        }
+        if cost >= config.reconcile.budget_usd {
+            return stuck(
+                format!(
+                    "the budget of ${:.2} was spent (${cost:.2})",
+                    config.reconcile.budget_usd
+                ),
+                &pass,
+                turn,
+                cost,
+            );
+        }
+        if started.elapsed() >= config.reconcile.wall_time {
+            return stuck(
+                format!(
+                    "the wall time of {} ran out",
+                    humantime::format_duration(config.reconcile.wall_time)
+                ),
+                &pass,
+                turn,
+                cost,
+            );
+        }
+        let agent = &tiers[tier];
+        turn += 1;
+        tier_turns += 1;
+        let prompt = prompt_for(
+            &pass,
+            config,
+            turn,
+            phase,
+            &ids,
+            &ledger,
+            std::mem::take(&mut findings),
+        );
+        println!(
+            "turn {turn} [{}, {}] {} {}: {}",
+            agent.name,
+            phase.as_str(),
+            ids.len(),
+            if ids.len() == 1 { "item" } else { "items" },
+            ids.join(", ")
+        );
+        let before = git
+            .as_ref()
+            .and_then(|g| g.snapshot(&format!("specctl turn {turn}: before")).ok());
+        if let (Some(g), Some(b)) = (&git, &before) {
+            let _ = g.keep(&format!("{session}/turn-{turn}/before"), b);
+        }
+        let copy = ProtectedCopy::take(s.root, &pass, config, phase, git.is_none());
+        let env = vec![
+            ("SPECCTL_TURN".to_string(), turn.to_string()),
+            ("SPECCTL_PHASE".to_string(), phase.as_str().to_string()),
+            ("SPECCTL_ITEMS".to_string(), ids.join("\n")),
+        ];
+        let run = match agent::run(s.root, agent, &prompt, env, s.interrupt.clone()).await {
+            Ok(run) => run,
+            Err(err) => {
+                return stuck(
+                    format!("cannot run agent `{}`: {err}", agent.name),
+                    &pass,
+                    turn,
+                    cost,
+                );
+            }
+        };
+        if run.end == observe::verdict::ProcessEnd::Interrupted {
+            return End::Interrupted;
+        }
+        cost += run.report.cost_usd.unwrap_or(0.0);
+        let cost_note = run
+            .report
+            .cost_usd
+            .map(|c| format!(", ${c:.4}"))
+            .unwrap_or_default();
+        println!(
+            "  agent {} in {:.1}s{cost_note}",
+            describe_end(&run.end),
+            run.duration.as_secs_f64()
+        );
+        match &run.end {
+            observe::verdict::ProcessEnd::TimedOut => findings.push(format!(
+                "the agent ran past its timeout of {} and was stopped; finish smaller steps",
+                humantime::format_duration(agent.timeout)
+            )),
+            observe::verdict::ProcessEnd::Exited(0) if !run.report.is_error => {}
+            end => findings.push(format!(
+                "the agent {} ({})",
+                describe_end(end),
+                run.report.summary.lines().next().unwrap_or("no output")
+            )),
+        }
+
+        // Gate 1: protected files.
+        let after = git
+            .as_ref()
+            .and_then(|g| g.snapshot(&format!("specctl turn {turn}: after")).ok());
+        if let (Some(g), Some(a)) = (&git, &after) {
+            let _ = g.keep(&format!("{session}/turn-{turn}/after"), a);
+        }
+        let desired_files = pass.desired.items.iter().map(|i| i.file.clone()).collect();
+        let protection = Protection::new(&config.reconcile.protect, desired_files).ok();
+        let violations = match (&git, &before, &after, &protection) {
+            (Some(g), Some(b), Some(a), Some(p)) => {
+                let changed = g.changed(b, a).unwrap_or_default();
+                let v = p.violations(phase, &changed);
+                if !v.is_empty() {
+                    let _ = g.restore(b, &v);
+                }
+                v
+            }
+            _ => copy.map(|c| c.restore_changed()).unwrap_or_default(),
+        };
+        if !violations.is_empty() {
+            println!(
+                "  {} undid edits to protected files: {}",
+                style.yellow("gate:"),
+                violations.join(", ")
+            );
+            findings.push(format!(
+                "your edits to protected files were undone: {}. Those files state what must hold; change the code instead",
+                violations.join(", ")
+            ));
+        }
+
+        // Observe, then gate 2: regressions.
+        let next = observe_pass(s.root, config, s.selector, s.jobs, s.interrupt.clone()).await;
+        if next.interrupted {
+            return End::Interrupted;
+        }
+        if !next.desired.errors.is_empty() {
+            return End::Invalid;
+        }
+        let regressed = gates::regressions(&pass.verdicts, &next.verdicts);
+        let next = if !regressed.is_empty()
+            && config.reconcile.on_regression == OnRegression::Revert
+        {
+            let rolled_back = match (&git, &before) {
+                (Some(g), Some(b)) => g
+                    .snapshot("specctl: now")
+                    .ok()
+                    .and_then(|now| g.restore_all(b, &now).ok())
+                    .is_some(),
+                _ => false,
+            };
+            let what = regressed
+                .iter()
+                .map(|id| describe(&next, id))
+                .collect::<Vec<_>>()
+                .join("; ");
+            if rolled_back {
+                println!(
+                    "  {} turn {turn} broke {}: rolled back",
+                    style.red("gate:"),
+                    regressed.join(", ")
+                );
+                findings.insert(0, format!("turn {turn} broke items that passed, so it was rolled back: {what}. Keep them passing"));
+                // The tree is as it was before the turn, so its observation still stands.
+                pass_clone_verdicts(&pass, next)
+            } else {
+                findings.insert(
+                    0,
+                    format!("turn {turn} broke items that passed: {what}. Make them pass again"),
+                );
+                next
+            }
+        } else {
+            if !regressed.is_empty() {
+                findings.insert(
+                    0,
+                    format!(
+                        "turn {turn} broke items that passed: {}",
+                        regressed.join(", ")
+                    ),
+                );
+            }
+            next
+        };
+
+        let (resolved, _) = ledger.update(&pass.verdicts, &next.verdicts);
+        let progress = match phase {
+            Phase::Red => {
+                let (counted, rejected) = gates::red_outcome(&ids, &next.verdicts);
+                for (id, v) in &rejected {
+                    findings.push(format!(
+                        "{id} is {v} after your turn; its evidence must run and fail on an assertion about the behaviour"
+                    ));
+                }
+                !counted.is_empty() || !resolved.is_empty()
+            }
+            Phase::Green => !resolved.is_empty(),
+        };
+        for id in ids
+            .iter()
+            .filter(|id| next.verdicts.get(*id).is_some_and(|v| !v.holds()))
+        {
+            if phase == Phase::Green {
+                findings.push(format!("still not holding: {}", describe(&next, id)));
+            }
+        }
+        println!(
+            "  observed: {}{}",
+            summary(&next),
+            if resolved.is_empty() {
+                String::new()
+            } else {
+                format!("; resolved {}", resolved.join(", "))
+            }
+        );
+        pass = next;
+        stall = if progress { 0 } else { stall + 1 };
+        if stall >= config.reconcile.stall_turns || tier_turns >= config.reconcile.max_turns {
+            let why = if stall >= config.reconcile.stall_turns {
+                format!("no progress for {stall} turns")
+            } else {
+                format!("{tier_turns} turns spent")
+            };
+            tier += 1;
+            tier_turns = 0;
+            stall = 0;
+            if let Some(next_tier) = tiers.get(tier) {
+                println!(
+                    "  {} {why}: escalating to agent `{}`",
+                    style.yellow("escalate:"),
+                    next_tier.name
+                );
+                findings.push(format!(
+                    "a stronger agent takes over: the previous one made no progress ({why})"
+                ));
+            }
+        }
+    }
+}
+
+/// After a rollback the tree is as it was when `old` was observed; keep the fresh desired
+/// state but the verdicts that belong to that tree.
+fn pass_clone_verdicts(old: &Pass, fresh: Pass) -> Pass {
+    Pass {
+        desired: fresh.desired,
+        order: fresh.order,
+        verdicts: old.verdicts.clone(),
+        observations: old.observations.clone(),
+        interrupted: false,
+    }
+}
+
+fn stuck(why: String, pass: &Pass, turns: u32, cost_usd: f64) -> End {
+    let items = pass
+        .order
+        .iter()
+        .filter_map(|id| {
+            let v = *pass.verdicts.get(id)?;
+            (!v.holds()).then(|| {
+                (
+                    id.clone(),
+                    v,
+                    pass.observations.get(id).and_then(|o| o.message.clone()),
+                )
+            })
+        })
+        .collect();
+    End::Stuck {
+        turns,
+        cost_usd,
+        why,
+        items,
+    }
+}
+
+fn describe(pass: &Pass, id: &str) -> String {
+    let verdict = pass.verdicts.get(id).map_or("unobserved", |v| v.as_str());
+    match pass.observations.get(id).and_then(|o| o.message.as_deref()) {
+        Some(m) => format!("{id} ({verdict}: {})", m.lines().next().unwrap_or_default()),
+        None => format!("{id} ({verdict})"),
+    }
+}
+
+fn describe_end(end: &observe::verdict::ProcessEnd) -> String {
+    use observe::verdict::ProcessEnd::*;
+    match end {
+        Exited(code) => format!("exited with {code}"),
+        Signalled(sig) => format!("was killed by signal {sig}"),
+        TimedOut => "timed out and its process group was killed".into(),
+        NotStarted(why) => format!("could not start ({why})"),
+        Interrupted => "was interrupted".into(),
+    }
+}
+
+fn summary(pass: &Pass) -> String {
+    let total = pass.verdicts.len();
+    let pass_n = pass
+        .verdicts
+        .values()
+        .filter(|v| **v == Verdict::Pass)
+        .count();
+    let skipped = pass
+        .verdicts
+        .values()
+        .filter(|v| **v == Verdict::Skipped)
+        .count();
+    let mut line = format!("{pass_n} passed, {} failed", total - pass_n - skipped);
+    if skipped > 0 {
+        line.push_str(&format!(", {skipped} skipped"));
+    }
+    line
+}
+
+/// Outside git, the protected files' contents kept in memory for the turn, so edits to them
+/// can still be undone.
+struct ProtectedCopy {
+    root: std::path::PathBuf,
+    files: HashMap<String, Vec<u8>>,
+    protection: Protection,
+    phase: Phase,
+}
+
+impl ProtectedCopy {
+    fn take(
+        root: &Path,
+        pass: &Pass,
+        config: &Config,
+        phase: Phase,
+        needed: bool,
+    ) -> Option<ProtectedCopy> {
+        if !needed {
+            return None;
+        }
+        let desired_files = pass.desired.items.iter().map(|i| i.file.clone()).collect();
+        let protection = Protection::new(&config.reconcile.protect, desired_files).ok()?;
+        let mut copy = ProtectedCopy {
+            root: root.to_path_buf(),
+            files: HashMap::new(),
+            protection,
+            phase,
+        };
+        for path in copy.protected_now() {
+            if let Ok(bytes) = std::fs::read(root.join(&path)) {
+                copy.files.insert(path, bytes);
+            }
+        }
+        Some(copy)
+    }
+
+    fn protected_now(&self) -> Vec<String> {
+        let all: Vec<String> = ignore::WalkBuilder::new(&self.root)
+            .require_git(false)
+            .filter_entry(|e| e.file_name() != ".specctl" && e.file_name() != ".git")
+            .build()
+            .flatten()
+            .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+            .filter_map(|e| {
+                e.path()
+                    .strip_prefix(&self.root)
+                    .ok()
+                    .map(|p| p.to_string_lossy().into_owned())
+            })
+            .collect();
+        self.protection.violations(self.phase, &all)
+    }
+
+    /// Puts back every protected file the turn changed, created or removed.
+    fn restore_changed(self) -> Vec<String> {
+        let mut undone = Vec::new();
+        for path in self.protected_now() {
+            if !self.files.contains_key(&path) {
+                let _ = std::fs::remove_file(self.root.join(&path));
+                undone.push(path);
+            }
+        }
+        for (path, bytes) in &self.files {
+            let file = self.root.join(path);
+            if std::fs::read(&file).ok().as_deref() != Some(bytes.as_slice()) {
+                if let Some(parent) = file.parent() {
+                    let _ = std::fs::create_dir_all(parent);
+                }
+                let _ = std::fs::write(&file, bytes);
+                undone.push(path.clone());
+            }
+        }
+        undone.sort();
+        undone
+    }
+}
