@@ -97,3 +97,30 @@ fn the_shop_example_fails_where_its_code_is_broken() {
         "{discount}"
     );
 }
+
+#[test]
+fn the_reconcile_demo_converges_offline() {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/reconcile-demo/run.sh");
+    let output = std::process::Command::new("bash")
+        .arg(script)
+        .env("SPECCTL", env!("CARGO_BIN_EXE_specctl"))
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains("escalate: no progress for 1 turn: escalating to agent `careful`"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("converged after 2 turns ($0.0000 reported)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(" src/shop.py | "), "{stdout}");
+}

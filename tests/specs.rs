@@ -88,6 +88,49 @@ fn the_json_summary_is(world: &mut Cli, step: &Step) {
     }
 }
 
+/// The scripted agent of tests/agents/, copied into the project as `./agent`.
+#[given("the scripted agent")]
+fn the_scripted_agent(world: &mut Cli) {
+    use std::os::unix::fs::PermissionsExt;
+    let from = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/agents/scripted-agent");
+    let to = world.dir.child("agent");
+    std::fs::copy(from, to.path()).expect("copy the scripted agent");
+    std::fs::set_permissions(to.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
+
+#[given("the project is a git repository")]
+fn a_git_repository(world: &mut Cli) {
+    for args in [
+        &["init", "-q"][..],
+        &["add", "-A"],
+        &[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-q",
+            "-m",
+            "init",
+        ],
+    ] {
+        let ok = std::process::Command::new("git")
+            .args(args)
+            .current_dir(world.dir.path())
+            .output()
+            .expect("git")
+            .status
+            .success();
+        assert!(ok, "git {args:?}");
+    }
+}
+
+#[then(expr = "the file {string} holds {string}")]
+fn the_file_holds(world: &mut Cli, path: String, text: String) {
+    let actual = std::fs::read_to_string(world.dir.child(&path).path()).unwrap_or_default();
+    assert_eq!(actual.trim_end(), text, "{path}");
+}
+
 #[given(expr = "an empty file {string}")]
 fn an_empty_file(world: &mut Cli, path: String) {
     world.dir.child(path).write_str("").expect("write the file");

@@ -80,8 +80,9 @@ pub fn run(cli: &Cli, args: &ReconcileArgs) -> Exit {
             why,
             items,
         } => {
+            let word = if turns == 1 { "turn" } else { "turns" };
             println!(
-                "{} after {turns} turns (${cost_usd:.4} reported): {why}",
+                "{} after {turns} {word} (${cost_usd:.4} reported): {why}",
                 style.red("stopped")
             );
             println!("still not holding:");

@@ -25,7 +25,10 @@ pub struct PromptInput<'a> {
     pub phase: Phase,
     pub items: Vec<PromptItem<'a>>,
     pub ledger: &'a Ledger,
-    pub do_not_regress: Vec<&'a str>,
+    /// Entries of the do-not-regress list, from [`do_not_regress`]: ids, or whole files.
+    pub do_not_regress: Vec<String>,
+    /// How many items those entries stand for.
+    pub passing: usize,
     /// Findings of the previous turn: what it left failing, what its gates rejected.
     pub previous: Vec<String>,
     pub protect: &'a [String],
@@ -155,7 +158,7 @@ behaviour, not a crash, a missing import or a missing step.\n\
     }
     out.push('\n');
 
-    let n = input.do_not_regress.len();
+    let n = input.passing;
     let _ = writeln!(
         out,
         "## Do not regress ({n} {} now)\n",
@@ -176,6 +179,40 @@ behaviour, not a crash, a missing import or a missing step.\n\
         );
     }
     out
+}
+
+/// The do-not-regress list, short: a feature file whose every selected scenario passes is
+/// one entry, any other passing item is its own id. `all` is every selected id in order.
+pub fn do_not_regress(all: &[&str], passing: &std::collections::HashSet<&str>) -> Vec<String> {
+    let file_of = |id: &str| id.split_once("::").map(|(f, _)| f.to_string());
+    let mut entries = Vec::new();
+    let mut i = 0;
+    while i < all.len() {
+        let Some(file) = file_of(all[i]) else {
+            if passing.contains(all[i]) {
+                entries.push(all[i].to_string());
+            }
+            i += 1;
+            continue;
+        };
+        let end = all[i..]
+            .iter()
+            .position(|id| file_of(id).as_deref() != Some(file.as_str()))
+            .map_or(all.len(), |n| i + n);
+        let group = &all[i..end];
+        if group.len() > 1 && group.iter().all(|id| passing.contains(id)) {
+            entries.push(format!("{file} (all {} scenarios)", group.len()));
+        } else {
+            entries.extend(
+                group
+                    .iter()
+                    .filter(|id| passing.contains(*id))
+                    .map(|id| id.to_string()),
+            );
+        }
+        i = end;
+    }
+    entries
 }
 
 /// A scenario's steps with their tables and doc strings, or an aspect's body.
@@ -288,12 +325,15 @@ mod tests {
         passing: Vec<&'a str>,
         max: usize,
     ) -> PromptInput<'a> {
+        let count = passing.len();
+        let passing: Vec<String> = passing.into_iter().map(String::from).collect();
         PromptInput {
             turn: 1,
             phase: Phase::Green,
             items,
             ledger,
             do_not_regress: passing,
+            passing: count,
             previous: vec!["the regression of specs/shop.feature::Buy was rolled back".into()],
             protect: &[],
             max_bytes: max,
@@ -387,6 +427,26 @@ mod tests {
         assert!(prompt.len() <= 8192, "{}", prompt.len());
         assert!(prompt.contains("more: every item that passes now must keep passing"));
         assert!(prompt.contains("  Then I pay"));
+    }
+
+    #[test]
+    fn whole_passing_files_are_one_entry() {
+        let all = [
+            "a.feature::1",
+            "a.feature::2",
+            "b.feature::1",
+            "b.feature::2",
+            "aspect:x",
+            "aspect:y",
+        ];
+        let passing: std::collections::HashSet<&str> =
+            ["a.feature::1", "a.feature::2", "b.feature::2", "aspect:x"]
+                .into_iter()
+                .collect();
+        assert_eq!(
+            do_not_regress(&all, &passing),
+            ["a.feature (all 2 scenarios)", "b.feature::2", "aspect:x"]
+        );
     }
 
     #[test]

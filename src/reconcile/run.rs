@@ -111,18 +111,20 @@ pub fn prompt_for(
                 .unwrap_or_default(),
         })
         .collect();
-    let do_not_regress: Vec<&str> = pass
+    let passing: std::collections::HashSet<&str> = pass
         .order
         .iter()
         .filter(|id| pass.verdicts.get(*id).is_some_and(|v| v.holds()))
         .map(String::as_str)
         .collect();
+    let all: Vec<&str> = pass.order.iter().map(String::as_str).collect();
     prompt::build(&PromptInput {
         turn,
         phase,
         items,
         ledger,
-        do_not_regress,
+        do_not_regress: prompt::do_not_regress(&all, &passing),
+        passing: passing.len(),
         previous,
         protect: &config.reconcile.protect,
         max_bytes: config.reconcile.max_prompt_bytes,
@@ -202,7 +204,10 @@ pub async fn reconcile(s: Settings<'_>) -> End {
         };
         if tier >= tiers.len() {
             return stuck(
-                format!("every agent tier was spent ({} turns)", turn),
+                format!(
+                    "every agent tier was spent ({turn} {})",
+                    if turn == 1 { "turn" } else { "turns" }
+                ),
                 &pass,
                 turn,
                 cost,
@@ -420,7 +425,10 @@ pub async fn reconcile(s: Settings<'_>) -> End {
         stall = if progress { 0 } else { stall + 1 };
         if stall >= config.reconcile.stall_turns || tier_turns >= config.reconcile.max_turns {
             let why = if stall >= config.reconcile.stall_turns {
-                format!("no progress for {stall} turns")
+                format!(
+                    "no progress for {stall} {}",
+                    if stall == 1 { "turn" } else { "turns" }
+                )
             } else {
                 format!("{tier_turns} turns spent")
             };
