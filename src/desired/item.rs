@@ -80,14 +80,35 @@ pub struct AspectSource {
 
 /// A short, stable hash of the parts that define an item.
 pub(crate) fn generation<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
-    let mut hasher = Sha256::new();
+    let mut g = Generation::default();
     for part in parts {
-        // Length-prefixing keeps ("ab","c") and ("a","bc") apart.
-        hasher.update((part.len() as u64).to_le_bytes());
-        hasher.update(part.as_bytes());
+        g.part(part);
     }
-    let digest = hasher.finalize();
-    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+    g.finish()
+}
+
+/// Builds a generation part by part, without gathering the parts first.
+#[derive(Default)]
+pub(crate) struct Generation(Sha256);
+
+impl Generation {
+    pub fn part(&mut self, part: &str) -> &mut Self {
+        // Length-prefixing keeps ("ab","c") and ("a","bc") apart.
+        self.0.update((part.len() as u64).to_le_bytes());
+        self.0.update(part.as_bytes());
+        self
+    }
+
+    pub fn finish(self) -> String {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let digest = self.0.finalize();
+        let mut out = String::with_capacity(16);
+        for b in &digest[..8] {
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 15) as usize] as char);
+        }
+        out
+    }
 }
 
 /// Gives the 2nd, 3rd… item of one file that shares an id the suffix ` #2`, ` #3`…

@@ -2,9 +2,10 @@
 //! implementations define them, each bound to the runner that proves it.
 
 use super::gherkin::{self, Pickle, StepArgument};
-use super::item::{DocString, Item, ItemKind, ScenarioSource, Step, disambiguate_ids, generation};
+use super::item::{DocString, Generation, Item, ItemKind, ScenarioSource, Step, disambiguate_ids};
 use crate::InputError;
 use crate::config::Config;
+use std::collections::HashMap;
 
 /// The tag that names a scenario's runner, as in `@evidence:behave`.
 pub const EVIDENCE_TAG: &str = "@evidence:";
@@ -23,15 +24,25 @@ pub(crate) fn parse(file: &str, text: &str, config: &Config) -> (Vec<Item>, Vec<
         }
     };
     let mut errors = Vec::new();
-    let mut items: Vec<Item> = gherkin::compile(&document)
+    let pickles = gherkin::compile(&document);
+    // The syntax tree is not needed past here; a 10 MB file's is worth freeing early.
+    drop(document);
+    let bindings = bindings(config);
+    let mut items: Vec<Item> = pickles
         .into_iter()
-        .map(|pickle| item(file, pickle, config, &mut errors))
+        .map(|pickle| item(file, pickle, config, &bindings, &mut errors))
         .collect();
     disambiguate_ids(&mut items);
     (items, errors)
 }
 
-fn item(file: &str, pickle: Pickle, config: &Config, errors: &mut Vec<InputError>) -> Item {
+fn item(
+    file: &str,
+    pickle: Pickle,
+    config: &Config,
+    bindings: &HashMap<&str, String>,
+    errors: &mut Vec<InputError>,
+) -> Item {
     // Pickle tags run from the Feature's to the Examples', so the last one is the most specific.
     let tagged = pickle.tags.iter().rev().find_map(|t| {
         t.name
@@ -86,7 +97,11 @@ fn item(file: &str, pickle: Pickle, config: &Config, errors: &mut Vec<InputError
         })
         .collect();
     let tags: Vec<String> = pickle.tags.into_iter().map(|t| t.name).collect();
-    let generation = scenario_generation(&pickle.name, &steps, &tags, evidence.as_deref(), config);
+    let binding = evidence
+        .as_deref()
+        .and_then(|name| bindings.get(name))
+        .map(String::as_str);
+    let generation = scenario_generation(&pickle.name, &steps, &tags, binding);
     Item {
         id: format!("{file}::{}", pickle.name),
         kind: ItemKind::Scenario,
@@ -113,29 +128,47 @@ fn scenario_generation(
     name: &str,
     steps: &[Step],
     tags: &[String],
-    evidence: Option<&str>,
-    config: &Config,
+    binding: Option<&str>,
 ) -> String {
-    let mut parts: Vec<String> = vec!["scenario".into(), name.into()];
+    let mut g = Generation::default();
+    g.part("scenario").part(name);
     for step in steps {
-        parts.push(format!("{}{}", step.keyword, step.text));
+        g.part(&step.keyword).part(&step.text);
         if let Some(doc) = &step.doc_string {
-            parts.push(doc.media_type.clone().unwrap_or_default());
-            parts.push(doc.content.clone());
+            g.part(doc.media_type.as_deref().unwrap_or_default())
+                .part(&doc.content);
         }
         for row in step.data_table.iter().flatten() {
-            parts.push(row.join("\u{1f}"));
+            for cell in row {
+                g.part(cell);
+            }
+            g.part("\u{1e}");
         }
     }
-    parts.push(tags.join(" "));
-    if let Some(runner) = evidence.and_then(|name| config.evidence.get(name).map(|r| (name, r))) {
-        parts.push(runner.0.into());
-        parts.push(runner.1.run.clone());
-        parts.push(runner.1.report.as_str().into());
-        parts.push(humantime::format_duration(runner.1.timeout).to_string());
-        parts.push(runner.1.inputs.join("\n"));
+    for tag in tags {
+        g.part(tag);
     }
-    generation(parts.iter().map(String::as_str))
+    g.part(binding.unwrap_or_default());
+    g.finish()
+}
+
+/// What binds a scenario to its runner, as one string per runner name, made once per file.
+fn bindings(config: &Config) -> HashMap<&str, String> {
+    config
+        .evidence
+        .iter()
+        .map(|(name, r)| {
+            let text = [
+                name.as_str(),
+                r.run.as_str(),
+                r.report.as_str(),
+                &humantime::format_duration(r.timeout).to_string(),
+                &r.inputs.join("\n"),
+            ]
+            .join("\u{1f}");
+            (name.as_str(), text)
+        })
+        .collect()
 }
 
 #[cfg(test)]
