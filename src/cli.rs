@@ -88,6 +88,44 @@ Exit codes: 0 converged; 1 stopped with items still not holding; 2 invalid input
 configured; 130 interrupted."
     )]
     Reconcile(ReconcileArgs),
+
+    /// Observe at start, then again on every relevant file change, until Ctrl-C
+    #[command(
+        long_about = "Observe at start, then again whenever a relevant file changes: an \
+edited feature file re-runs only its new or changed scenarios, an edited aspect only that aspect, \
+any other file the items whose evidence `inputs` match it (every item that declares none). \
+Files ignored by .gitignore or .ignore, .specctl/, .git/, build folders and editor swap files \
+never trigger. On a terminal a live board; piped, a line per verdict that changed; with \
+--format json, one document per observation, a line each.\n\n\
+Runs until Ctrl-C, which ends every evidence process group; exit 130."
+    )]
+    Watch(WatchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Output format (human: a live board on a terminal, a line per change when piped)
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// After an observation that leaves items not holding, run one reconcile pass
+    #[arg(long)]
+    pub reconcile: bool,
+
+    /// What a change does while evidence runs
+    #[arg(long, value_enum, default_value_t = crate::watch::OnBusy::Queue)]
+    pub on_busy: crate::watch::OnBusy,
+
+    /// How long files must be quiet before an observation starts, in milliseconds
+    #[arg(long, value_name = "MS", default_value_t = 100)]
+    pub debounce: u64,
+
+    /// How many evidence processes may run at once [default: the number of cores]
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+
+    #[command(flatten)]
+    pub selection: Selection,
 }
 
 #[derive(Debug, Args)]

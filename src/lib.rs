@@ -14,6 +14,7 @@ pub mod report;
 pub mod selection;
 pub mod store;
 pub mod tag_expr;
+pub mod watch;
 mod yaml;
 
 pub use input_error::InputError;

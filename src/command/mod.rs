@@ -5,6 +5,7 @@ pub mod list;
 pub mod plan;
 pub mod reconcile;
 pub mod status;
+pub mod watch;
 
 use crate::cli::{Cli, Command, Selection};
 use crate::desired::{self, DesiredState, Item};
@@ -21,6 +22,7 @@ pub fn run(cli: &Cli) -> Exit {
         Command::Status(args) => status::run(cli, args),
         Command::Plan(args) => plan::run(cli, args),
         Command::Reconcile(args) => reconcile::run(cli, args),
+        Command::Watch(args) => watch::run(cli, args),
     }
 }
 

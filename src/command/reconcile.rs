@@ -51,6 +51,7 @@ pub fn run(cli: &Cli, args: &ReconcileArgs) -> Exit {
             jobs: jobs(args.jobs),
             style,
             interrupt: rx,
+            log_to_stderr: false,
         })
         .await;
         signals.abort();

@@ -167,16 +167,27 @@ pub struct Settings<'a> {
     pub jobs: usize,
     pub style: Style,
     pub interrupt: watch::Receiver<bool>,
+    /// Tell the story on stderr (watch --format json keeps stdout for its documents).
+    pub log_to_stderr: bool,
 }
 
-/// Runs the loop; prints one line per event on stdout.
+/// One line of the run's story, on stdout, or on stderr when stdout carries a document.
+macro_rules! say {
+    ($to_stderr:expr, $($arg:tt)*) => {
+        if $to_stderr { eprintln!($($arg)*) } else { println!($($arg)*) }
+    };
+}
+
+/// Runs the loop; prints one line per event.
 pub async fn reconcile(s: Settings<'_>) -> End {
+    let log_to_stderr = s.log_to_stderr;
     let config = s.config;
     let style = s.style;
     let started = Instant::now();
     let git = Git::discover(s.root);
     if git.is_none() {
-        println!(
+        say!(
+            log_to_stderr,
             "{} not a git repository: turns are not snapshotted, so a regression cannot be rolled back",
             style.yellow("note:")
         );
@@ -188,7 +199,7 @@ pub async fn reconcile(s: Settings<'_>) -> End {
     if pass.interrupted {
         return End::Interrupted;
     }
-    println!("observed: {}", summary(&pass));
+    say!(log_to_stderr, "observed: {}", summary(&pass));
     let mut ledger = Ledger::start(&pass.verdicts);
     let session = format!("session-{}", std::process::id());
     let tiers = &config.agents;
@@ -247,7 +258,8 @@ pub async fn reconcile(s: Settings<'_>) -> End {
             &ledger,
             std::mem::take(&mut findings),
         );
-        println!(
+        say!(
+            log_to_stderr,
             "turn {turn} [{}, {}] {} {}: {}",
             agent.name,
             phase.as_str(),
@@ -287,7 +299,8 @@ pub async fn reconcile(s: Settings<'_>) -> End {
             .cost_usd
             .map(|c| format!(", ${c:.4}"))
             .unwrap_or_default();
-        println!(
+        say!(
+            log_to_stderr,
             "  agent {} in {:.1}s{cost_note}",
             describe_end(&run.end),
             run.duration.as_secs_f64()
@@ -326,7 +339,8 @@ pub async fn reconcile(s: Settings<'_>) -> End {
             _ => copy.map(|c| c.restore_changed()).unwrap_or_default(),
         };
         if !violations.is_empty() {
-            println!(
+            say!(
+                log_to_stderr,
                 "  {} undid edits to protected files: {}",
                 style.yellow("gate:"),
                 violations.join(", ")
@@ -363,7 +377,8 @@ pub async fn reconcile(s: Settings<'_>) -> End {
                 .collect::<Vec<_>>()
                 .join("; ");
             if rolled_back {
-                println!(
+                say!(
+                    log_to_stderr,
                     "  {} turn {turn} broke {}: rolled back",
                     style.red("gate:"),
                     regressed.join(", ")
@@ -412,7 +427,8 @@ pub async fn reconcile(s: Settings<'_>) -> End {
                 findings.push(format!("still not holding: {}", describe(&next, id)));
             }
         }
-        println!(
+        say!(
+            log_to_stderr,
             "  observed: {}{}",
             summary(&next),
             if resolved.is_empty() {
@@ -436,7 +452,8 @@ pub async fn reconcile(s: Settings<'_>) -> End {
             tier_turns = 0;
             stall = 0;
             if let Some(next_tier) = tiers.get(tier) {
-                println!(
+                say!(
+                    log_to_stderr,
                     "  {} {why}: escalating to agent `{}`",
                     style.yellow("escalate:"),
                     next_tier.name

@@ -1,0 +1,202 @@
+//! Which items a batch of changed files affects: a pure function of the paths, the
+//! generations last observed, and the desired state now.
+
+use crate::config::{self, Config};
+use crate::desired::{Item, ItemKind};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use std::collections::{BTreeSet, HashMap};
+
+/// The ids to observe again after `changed` (root-relative paths).
+///
+/// - an item that is new or whose generation changed (its spec or aspect text, or its
+///   evidence binding) is observed again;
+/// - a change to specctl.yaml re-observes everything;
+/// - any other file re-observes the items whose evidence `inputs` match it, and every item
+///   whose evidence declares no inputs (it may depend on anything).
+pub fn affected(
+    changed: &[String],
+    observed: &HashMap<String, String>,
+    items: &[&Item],
+    config: &Config,
+) -> BTreeSet<String> {
+    let mut ids = BTreeSet::new();
+    let desired_files: BTreeSet<&str> = items.iter().map(|i| i.file.as_str()).collect();
+    let config_changed = changed.iter().any(|p| p == config::FILE_NAME);
+    let others: Vec<&String> = changed
+        .iter()
+        .filter(|p| {
+            !desired_files.contains(p.as_str()) && !is_desired_file(p) && *p != config::FILE_NAME
+        })
+        .collect();
+    let mut runner_inputs: HashMap<&str, Option<GlobSet>> = HashMap::new();
+    for item in items {
+        if config_changed || observed.get(&item.id) != Some(&item.generation) {
+            ids.insert(item.id.clone());
+            continue;
+        }
+        if others.is_empty() {
+            continue;
+        }
+        let inputs = match item.kind {
+            ItemKind::Aspect => globs(
+                item.aspect
+                    .as_ref()
+                    .map(|a| a.inputs.as_slice())
+                    .unwrap_or_default(),
+            ),
+            ItemKind::Scenario => {
+                let runner = item.evidence.as_deref().unwrap_or_default();
+                runner_inputs
+                    .entry(runner)
+                    .or_insert_with(|| {
+                        globs(
+                            config
+                                .evidence
+                                .get(runner)
+                                .map(|r| r.inputs.as_slice())
+                                .unwrap_or_default(),
+                        )
+                    })
+                    .clone()
+            }
+        };
+        let hit = match inputs {
+            None => true,
+            Some(set) => others.iter().any(|p| set.is_match(p.as_str())),
+        };
+        if hit {
+            ids.insert(item.id.clone());
+        }
+    }
+    ids
+}
+
+/// Spec and aspect files are desired state: their own items' generations say what changed.
+fn is_desired_file(path: &str) -> bool {
+    path.ends_with(".feature")
+}
+
+/// `None` when no inputs are declared.
+fn globs(patterns: &[String]) -> Option<GlobSet> {
+    if patterns.is_empty() {
+        return None;
+    }
+    let mut builder = GlobSetBuilder::new();
+    for p in patterns {
+        if let Ok(glob) = Glob::new(p) {
+            builder.add(glob);
+        }
+    }
+    builder.build().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::desired::{AspectSource, ScenarioSource};
+
+    fn scenario(id: &str, file: &str, generation: &str, runner: &str) -> Item {
+        Item {
+            id: id.into(),
+            kind: ItemKind::Scenario,
+            file: file.into(),
+            line: 1,
+            name: id.into(),
+            tags: vec![],
+            steps: Some(vec![]),
+            evidence: Some(runner.into()),
+            generation: generation.into(),
+            scenario: Some(ScenarioSource {
+                feature: "F".into(),
+                rule: None,
+                keyword: "Scenario".into(),
+                scenario_line: 1,
+                scenario_name: id.into(),
+                example: None,
+            }),
+            aspect: None,
+        }
+    }
+
+    fn aspect(id: &str, inputs: &[&str]) -> Item {
+        Item {
+            id: id.into(),
+            kind: ItemKind::Aspect,
+            file: format!("aspects/{id}.md"),
+            line: 2,
+            name: id.into(),
+            tags: vec![],
+            steps: None,
+            evidence: Some("true".into()),
+            generation: "g".into(),
+            scenario: None,
+            aspect: Some(AspectSource {
+                command: "true".into(),
+                timeout: None,
+                inputs: inputs.iter().map(|s| s.to_string()).collect(),
+                body: String::new(),
+                body_line: 4,
+            }),
+        }
+    }
+
+    fn ids(set: BTreeSet<String>) -> Vec<String> {
+        set.into_iter().collect()
+    }
+
+    #[test]
+    fn an_edited_spec_reobserves_only_its_changed_and_new_items() {
+        let config =
+            Config::parse("evidence:\n  default:\n    run: x\n    inputs: [\"src/**\"]\n").unwrap();
+        let a = scenario("a", "specs/a.feature", "g2", "default");
+        let b = scenario("b", "specs/a.feature", "g1", "default");
+        let c = scenario("c", "specs/a.feature", "g1", "default");
+        let observed: HashMap<String, String> = [("a", "g1"), ("b", "g1")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let got = affected(
+            &["specs/a.feature".into()],
+            &observed,
+            &[&a, &b, &c],
+            &config,
+        );
+        assert_eq!(ids(got), ["a", "c"]);
+    }
+
+    #[test]
+    fn other_files_reobserve_items_whose_inputs_match_or_who_declare_none() {
+        let config = Config::parse("evidence:\n  default:\n    run: x\n    inputs: [\"src/**\"]\n  docs:\n    run: y\n    inputs: [\"docs/**\"]\n").unwrap();
+        let s = scenario("s", "specs/a.feature", "g", "default");
+        let d = scenario("d", "specs/a.feature", "g", "docs");
+        let narrow = aspect("narrow", &["lib/**"]);
+        let any = aspect("any", &[]);
+        let observed: HashMap<String, String> = ["s", "d", "narrow", "any"]
+            .iter()
+            .map(|k| (k.to_string(), "g".to_string()))
+            .collect();
+        let items = [&s, &d, &narrow, &any];
+        assert_eq!(
+            ids(affected(
+                &["src/main.rs".into()],
+                &observed,
+                &items,
+                &config
+            )),
+            ["any", "s"]
+        );
+        assert_eq!(
+            ids(affected(&["lib/x.rs".into()], &observed, &items, &config)),
+            ["any", "narrow"]
+        );
+        assert_eq!(
+            ids(affected(
+                &["specctl.yaml".into()],
+                &observed,
+                &items,
+                &config
+            )),
+            ["any", "d", "narrow", "s"]
+        );
+    }
+}

@@ -1,0 +1,123 @@
+//! What `watch` shows: on a terminal a live board of every item (the last result kept while
+//! the next runs, new failures and fixes called out); piped, one line per transition.
+
+use crate::desired::Item;
+use crate::observe::Verdict;
+use crate::report::outcome::{Counts, Outcome};
+use crate::report::{check, style::Style};
+use std::collections::HashMap;
+use std::fmt::Write;
+
+/// Items whose verdict moved between two observations: (id, before, now).
+pub fn transitions(
+    before: &HashMap<String, Verdict>,
+    now: &[(&Item, Option<Verdict>)],
+) -> Vec<(String, Option<Verdict>, Option<Verdict>)> {
+    now.iter()
+        .filter_map(|(item, v)| {
+            let was = before.get(&item.id).copied();
+            (was != *v && v.is_some()).then(|| (item.id.clone(), was, *v))
+        })
+        .collect()
+}
+
+/// The full board, for a terminal: cleared and redrawn on every change.
+pub fn board(
+    outcomes: &[Outcome<'_>],
+    status: &str,
+    moved: &[(String, Option<Verdict>, Option<Verdict>)],
+    style: Style,
+) -> String {
+    let mut out = String::from("\x1b[2J\x1b[H");
+    let _ = writeln!(
+        out,
+        "{} {}\n",
+        style.bold("specctl watch"),
+        style.dim(status)
+    );
+    let counts = Counts::of(outcomes, 0);
+    out.push_str(&check::human(outcomes, &counts, style, false));
+    let fixed: Vec<&str> = moved
+        .iter()
+        .filter(|(_, _, v)| v.is_some_and(|v| v.holds()))
+        .map(|(id, _, _)| id.as_str())
+        .collect();
+    let broke: Vec<&str> = moved
+        .iter()
+        .filter(|(_, _, v)| v.is_some_and(|v| !v.holds()))
+        .map(|(id, _, _)| id.as_str())
+        .collect();
+    if !broke.is_empty() {
+        let _ = writeln!(out, "{} {}", style.red("new failures:"), broke.join(", "));
+    }
+    if !fixed.is_empty() {
+        let _ = writeln!(out, "{} {}", style.green("fixed:"), fixed.join(", "));
+    }
+    out
+}
+
+/// One line per transition, for a pipe or a log.
+pub fn lines(moved: &[(String, Option<Verdict>, Option<Verdict>)], style: Style) -> String {
+    let mut out = String::new();
+    for (id, was, now) in moved {
+        let was = was.map_or("new", |v| v.as_str());
+        let now = now.map_or("gone", |v| v.as_str());
+        let mark = if now == "pass" || now == "skipped" {
+            style.green("✓")
+        } else {
+            style.red("✗")
+        };
+        let _ = writeln!(out, "{mark} {id}: {was} → {now}");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::desired::ItemKind;
+
+    fn item(id: &str) -> Item {
+        Item {
+            id: id.into(),
+            kind: ItemKind::Aspect,
+            file: "aspects/x.md".into(),
+            line: 2,
+            name: id.into(),
+            tags: vec![],
+            steps: None,
+            evidence: None,
+            generation: String::new(),
+            scenario: None,
+            aspect: None,
+        }
+    }
+
+    #[test]
+    fn transitions_name_what_moved_and_lines_say_it() {
+        let (a, b, c) = (item("a"), item("b"), item("c"));
+        let before: HashMap<String, Verdict> = [
+            ("a".to_string(), Verdict::Pass),
+            ("b".to_string(), Verdict::Fail),
+        ]
+        .into_iter()
+        .collect();
+        let now = [
+            (&a, Some(Verdict::Fail)),
+            (&b, Some(Verdict::Fail)),
+            (&c, Some(Verdict::Pass)),
+        ];
+        let moved = transitions(&before, &now);
+        assert_eq!(
+            moved,
+            [
+                ("a".to_string(), Some(Verdict::Pass), Some(Verdict::Fail)),
+                ("c".to_string(), None, Some(Verdict::Pass))
+            ]
+        );
+        assert_eq!(
+            lines(&moved, Style { color: false }),
+            "✗ a: pass → fail\n✓ c: new → pass\n"
+        );
+    }
+}
