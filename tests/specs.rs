@@ -12,6 +12,17 @@ struct Cli {
     code: Option<i32>,
     stdout: String,
     stderr: String,
+    /// A `specctl watch --format json` running in the background, and its documents.
+    watch: Option<(std::process::Child, std::sync::mpsc::Receiver<serde_json::Value>)>,
+}
+
+impl Drop for Cli {
+    fn drop(&mut self) {
+        if let Some((child, _)) = &mut self.watch {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
 }
 
 impl Cli {
@@ -21,6 +32,7 @@ impl Cli {
             code: None,
             stdout: String::new(),
             stderr: String::new(),
+            watch: None,
         }
     }
 
@@ -129,6 +141,52 @@ fn a_git_repository(world: &mut Cli) {
 fn the_file_holds(world: &mut Cli, path: String, text: String) {
     let actual = std::fs::read_to_string(world.dir.child(&path).path()).unwrap_or_default();
     assert_eq!(actual.trim_end(), text, "{path}");
+}
+
+#[given("specctl watch is running")]
+fn watch_is_running(world: &mut Cli) {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_specctl"))
+        .args(["watch", "--format", "json", "--debounce", "50"])
+        .current_dir(world.dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start specctl watch");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Ok(doc) = serde_json::from_str(&line) {
+                let _ = tx.send(doc);
+            }
+        }
+    });
+    world.watch = Some((child, rx));
+    next_observation(world);
+}
+
+fn next_observation(world: &mut Cli) {
+    let (_, rx) = world.watch.as_ref().expect("specctl watch is running");
+    let doc: serde_json::Value = rx.recv_timeout(std::time::Duration::from_secs(30)).expect("an observation within 30 s");
+    world.stdout = doc.to_string();
+}
+
+#[when(expr = "I save {string} with:")]
+fn i_save(world: &mut Cli, step: &Step, path: String) {
+    world.dir.child(path).write_str(&doc_string(step)).expect("write the file");
+    next_observation(world);
+}
+
+#[when(expr = "I delete {string}")]
+fn i_delete(world: &mut Cli, path: String) {
+    let path = world.dir.child(path);
+    if path.path().is_dir() {
+        std::fs::remove_dir_all(path.path()).expect("delete");
+    } else {
+        std::fs::remove_file(path.path()).expect("delete");
+    }
+    next_observation(world);
 }
 
 #[given(expr = "an empty file {string}")]
