@@ -100,6 +100,46 @@ never trigger. On a terminal a live board; piped, a line per verdict that change
 Runs until Ctrl-C, which ends every evidence process group; exit 130."
     )]
     Watch(WatchArgs),
+
+    /// Show reconcile sessions and their turns: for one turn, its prompt, the agent's output
+    /// and what the gates did
+    Log(LogArgs),
+
+    /// Restore the working tree to how it was before a reconcile turn
+    #[command(
+        long_about = "Restore the working tree to how it was before a reconcile turn (by \
+default the last turn of the last session), from the snapshot kept under refs/specctl/. The tree \
+you have now is kept too (refs/specctl/undo-…), so an undo can itself be undone. Asks before it \
+changes anything; --yes skips the question (needed without a terminal).\n\n\
+Exit codes: 0 restored; 1 declined; 2 no such turn, no snapshot, or not a git repository."
+    )]
+    Undo(UndoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// The session to show [default: the newest]
+    #[arg(long, value_name = "N")]
+    pub session: Option<i64>,
+
+    /// Show this turn in full: its prompt, the agent's output, the gates
+    #[arg(long, value_name = "N")]
+    pub turn: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct UndoArgs {
+    /// The session [default: the newest]
+    #[arg(long, value_name = "N")]
+    pub session: Option<i64>,
+
+    /// The turn whose before-snapshot to restore [default: the session's last turn]
+    #[arg(long, value_name = "N")]
+    pub turn: Option<u32>,
+
+    /// Do not ask for confirmation
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]
@@ -144,6 +184,10 @@ pub struct PlanArgs {
 
 #[derive(Debug, Args)]
 pub struct ReconcileArgs {
+    /// Close the open session (if any) and begin a fresh one instead of resuming it
+    #[arg(long)]
+    pub new_session: bool,
+
     /// How many evidence processes may run at once [default: the number of cores]
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,

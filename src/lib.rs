@@ -6,6 +6,7 @@ pub mod command;
 pub mod config;
 pub mod desired;
 pub mod exit;
+pub mod failpoint;
 pub mod input_error;
 pub mod observe;
 pub mod project;

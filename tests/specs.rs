@@ -13,7 +13,10 @@ struct Cli {
     stdout: String,
     stderr: String,
     /// A `specctl watch --format json` running in the background, and its documents.
-    watch: Option<(std::process::Child, std::sync::mpsc::Receiver<serde_json::Value>)>,
+    watch: Option<(
+        std::process::Child,
+        std::sync::mpsc::Receiver<serde_json::Value>,
+    )>,
 }
 
 impl Drop for Cli {
@@ -156,7 +159,10 @@ fn watch_is_running(world: &mut Cli) {
     let stdout = child.stdout.take().expect("stdout");
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
             if let Ok(doc) = serde_json::from_str(&line) {
                 let _ = tx.send(doc);
             }
@@ -168,13 +174,19 @@ fn watch_is_running(world: &mut Cli) {
 
 fn next_observation(world: &mut Cli) {
     let (_, rx) = world.watch.as_ref().expect("specctl watch is running");
-    let doc: serde_json::Value = rx.recv_timeout(std::time::Duration::from_secs(30)).expect("an observation within 30 s");
+    let doc: serde_json::Value = rx
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("an observation within 30 s");
     world.stdout = doc.to_string();
 }
 
 #[when(expr = "I save {string} with:")]
 fn i_save(world: &mut Cli, step: &Step, path: String) {
-    world.dir.child(path).write_str(&doc_string(step)).expect("write the file");
+    world
+        .dir
+        .child(path)
+        .write_str(&doc_string(step))
+        .expect("write the file");
     next_observation(world);
 }
 

@@ -2,9 +2,11 @@
 
 pub mod check;
 pub mod list;
+pub mod log;
 pub mod plan;
 pub mod reconcile;
 pub mod status;
+pub mod undo;
 pub mod watch;
 
 use crate::cli::{Cli, Command, Selection};
@@ -23,6 +25,8 @@ pub fn run(cli: &Cli) -> Exit {
         Command::Plan(args) => plan::run(cli, args),
         Command::Reconcile(args) => reconcile::run(cli, args),
         Command::Watch(args) => watch::run(cli, args),
+        Command::Log(args) => log::run(cli, args),
+        Command::Undo(args) => undo::run(cli, args),
     }
 }
 

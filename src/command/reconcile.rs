@@ -52,6 +52,7 @@ pub fn run(cli: &Cli, args: &ReconcileArgs) -> Exit {
             style,
             interrupt: rx,
             log_to_stderr: false,
+            new_session: args.new_session,
         })
         .await;
         signals.abort();
@@ -102,6 +103,7 @@ pub fn run(cli: &Cli, args: &ReconcileArgs) -> Exit {
             );
             Exit::Invalid
         }
+        End::Busy(why) | End::Store(why) => fatal(err_style, &why),
         End::Interrupted => {
             eprintln!(
                 "{} interrupted: the agent's and the evidence's process groups were ended",

@@ -14,9 +14,10 @@ pub fn run(cli: &Cli, args: &StatusArgs) -> Exit {
         Err(exit) => return exit,
     };
     let root = &loaded.project.root;
-    let latest = if root.join(store::DIR).join(store::FILE).is_file() {
-        match Store::open(root).and_then(|s| s.latest()) {
-            Ok(latest) => latest,
+    let (latest, session) = if root.join(store::DIR).join(store::FILE).is_file() {
+        let read = Store::open(root).and_then(|s| Ok((s.latest()?, s.session(None)?)));
+        match read {
+            Ok(read) => read,
             Err(err) => return super::fatal(err_style, &err),
         }
     } else {
@@ -44,14 +45,29 @@ pub fn run(cli: &Cli, args: &StatusArgs) -> Exit {
         .collect();
     let counts = Counts::of(&outcomes, 0);
     match args.format {
-        Format::Json => print(
-            &(json::check(
+        Format::Json => {
+            let doc = json::check(
                 &outcomes,
                 &counts,
                 &loaded.state.errors,
                 &loaded.state.warnings,
-            ) + "\n"),
-        ),
+            );
+            let mut doc: serde_json::Value = serde_json::from_str(&doc).unwrap_or_default();
+            if let Some(s) = &session {
+                doc["session"] = serde_json::json!({
+                    "id": s.id,
+                    "state": s.state,
+                    "turns": s.turns,
+                    "tier": loaded.project.config.agents.get(s.tier).map(|a| a.name.clone()),
+                    "cost_usd": s.cost_usd,
+                    "open": s.ledger.with(crate::reconcile::ledger::Entry::Open),
+                });
+            }
+            print(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&doc).unwrap_or_default()
+            ));
+        }
         Format::Human => {
             print(&check::human(
                 &outcomes,
@@ -61,6 +77,29 @@ pub fn run(cli: &Cli, args: &StatusArgs) -> Exit {
             ));
             if latest.is_empty() && !items.is_empty() {
                 eprintln!("nothing observed yet: run `specctl check`");
+            }
+            if let Some(s) = &session {
+                let tier = loaded
+                    .project
+                    .config
+                    .agents
+                    .get(s.tier)
+                    .map_or("every tier spent", |a| a.name.as_str());
+                let open = s.ledger.with(crate::reconcile::ledger::Entry::Open);
+                print(&format!(
+                    "\nreconcile session {} ({}): {} {}, tier {tier}, ${:.4} reported; {} still open{}\n",
+                    s.id,
+                    s.state,
+                    s.turns,
+                    if s.turns == 1 { "turn" } else { "turns" },
+                    s.cost_usd,
+                    open.len(),
+                    if open.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", open.join(", "))
+                    }
+                ));
             }
             print_problems(&loaded.state, &loaded.state.warnings, err_style);
         }

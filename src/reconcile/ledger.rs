@@ -2,10 +2,10 @@
 //! updated from one observation to the next by a pure function.
 
 use crate::observe::Verdict;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Entry {
     /// Did not hold when the session began (or since), and still does not.
@@ -16,7 +16,7 @@ pub enum Entry {
     Regressed,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ledger {
     pub entries: BTreeMap<String, Entry>,
 }

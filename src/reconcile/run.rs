@@ -13,7 +13,7 @@ use crate::desired::{self, DesiredState, ItemKind};
 use crate::observe::{self, Observation, Verdict};
 use crate::report::style::Style;
 use crate::selection::Selector;
-use crate::store::Store;
+use crate::store::{Store, TurnRow};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::time::Instant;
@@ -158,6 +158,10 @@ pub enum End {
     },
     Invalid,
     Interrupted,
+    /// Another reconcile holds the project.
+    Busy(String),
+    /// The state store could not be read or written.
+    Store(String),
 }
 
 pub struct Settings<'a> {
@@ -169,6 +173,8 @@ pub struct Settings<'a> {
     pub interrupt: watch::Receiver<bool>,
     /// Tell the story on stderr (watch --format json keeps stdout for its documents).
     pub log_to_stderr: bool,
+    /// Close any open session and begin a fresh one.
+    pub new_session: bool,
 }
 
 /// One line of the run's story, on stdout, or on stderr when stdout carries a document.
@@ -178,12 +184,76 @@ macro_rules! say {
     };
 }
 
+/// The desired state a session reconciles toward: a change to any selected item (its text or
+/// its evidence binding) makes a different session.
+fn desired_generation(pass: &Pass) -> String {
+    let mut g = crate::desired::item::Generation::default();
+    let by_id: HashMap<&str, &str> = pass
+        .desired
+        .items
+        .iter()
+        .map(|i| (i.id.as_str(), i.generation.as_str()))
+        .collect();
+    let mut ids: Vec<&String> = pass.order.iter().collect();
+    ids.sort();
+    for id in ids {
+        g.part(id)
+            .part(by_id.get(id.as_str()).copied().unwrap_or_default());
+    }
+    g.finish()
+}
+
+/// Only one reconcile at a time on one project: two would fight over the working tree.
+pub struct RunLock {
+    _file: std::fs::File,
+}
+
+impl RunLock {
+    pub fn take(root: &Path) -> Result<RunLock, String> {
+        use std::io::{Read, Seek, Write};
+        use std::os::fd::AsRawFd;
+        let dir = root.join(crate::store::DIR);
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let path = dir.join("reconcile.lock");
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        // SAFETY: flock(2) on a descriptor this function owns.
+        let locked = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
+        if !locked {
+            let mut pid = String::new();
+            let _ = file.read_to_string(&mut pid);
+            return Err(format!(
+                "another specctl reconcile (pid {}) is running on this project: wait for it to end, or stop it",
+                pid.trim()
+            ));
+        }
+        let _ = file.set_len(0);
+        let _ = file.rewind();
+        let _ = write!(file, "{}", std::process::id());
+        Ok(RunLock { _file: file })
+    }
+}
+
 /// Runs the loop; prints one line per event.
 pub async fn reconcile(s: Settings<'_>) -> End {
     let log_to_stderr = s.log_to_stderr;
     let config = s.config;
     let style = s.style;
     let started = Instant::now();
+    let _lock = match RunLock::take(s.root) {
+        Ok(lock) => lock,
+        Err(why) => return End::Busy(why),
+    };
+    let mut store = match Store::open(s.root) {
+        Ok(store) => store,
+        Err(err) => return End::Store(err.to_string()),
+    };
     let git = Git::discover(s.root);
     if git.is_none() {
         say!(
@@ -200,64 +270,95 @@ pub async fn reconcile(s: Settings<'_>) -> End {
         return End::Interrupted;
     }
     say!(log_to_stderr, "observed: {}", summary(&pass));
-    let mut ledger = Ledger::start(&pass.verdicts);
-    let session = format!("session-{}", std::process::id());
+    crate::failpoint::hit("observed-before-session");
+
+    let generation = desired_generation(&pass);
+    let open = match store.open_session() {
+        Ok(open) => open,
+        Err(err) => return End::Store(err.to_string()),
+    };
+    let mut session = match open {
+        Some(open) if open.desired_generation == generation && !s.new_session => {
+            let cut = store.interrupt_running_turns(open.id).unwrap_or_default();
+            say!(
+                log_to_stderr,
+                "resuming session {} after turn {} (tier {}, ${:.4} spent)",
+                open.id,
+                open.turns,
+                config
+                    .agents
+                    .get(open.tier)
+                    .map_or("spent", |a| a.name.as_str()),
+                open.cost_usd
+            );
+            for n in cut {
+                say!(
+                    log_to_stderr,
+                    "  turn {n} was cut off; its changes to the working tree are kept and judged by this observation"
+                );
+            }
+            open
+        }
+        Some(open) => {
+            let why = if s.new_session {
+                "--new-session"
+            } else {
+                "the desired state changed"
+            };
+            let _ = store.end_session(open.id, "superseded", why);
+            say!(
+                log_to_stderr,
+                "session {} closed ({why}); a new one begins",
+                open.id
+            );
+            match store.start_session(&generation, &Ledger::start(&pass.verdicts)) {
+                Ok(session) => session,
+                Err(err) => return End::Store(err.to_string()),
+            }
+        }
+        None => match store.start_session(&generation, &Ledger::start(&pass.verdicts)) {
+            Ok(session) => session,
+            Err(err) => return End::Store(err.to_string()),
+        },
+    };
     let tiers = &config.agents;
-    let (mut tier, mut tier_turns, mut stall, mut turn, mut cost) =
-        (0usize, 0u32, 0u32, 0u32, 0f64);
-    let mut findings: Vec<String> = Vec::new();
     loop {
+        let (turn, cost) = (session.turns, session.cost_usd);
         let Some((phase, ids)) = delta::next(&pass.order, &pass.verdicts) else {
+            let _ = store.end_session(session.id, "converged", "every selected item holds");
             return End::Converged {
                 turns: turn,
                 cost_usd: cost,
             };
         };
-        if tier >= tiers.len() {
-            return stuck(
-                format!(
-                    "every agent tier was spent ({turn} {})",
-                    if turn == 1 { "turn" } else { "turns" }
-                ),
-                &pass,
-                turn,
-                cost,
-            );
+        let stop = if session.tier >= tiers.len() {
+            Some(format!(
+                "every agent tier was spent ({turn} {})",
+                if turn == 1 { "turn" } else { "turns" }
+            ))
+        } else if cost >= config.reconcile.budget_usd {
+            Some(format!(
+                "the budget of ${:.2} was spent (${cost:.2})",
+                config.reconcile.budget_usd
+            ))
+        } else if started.elapsed() >= config.reconcile.wall_time {
+            Some(format!(
+                "the wall time of {} ran out",
+                humantime::format_duration(config.reconcile.wall_time)
+            ))
+        } else {
+            None
+        };
+        if let Some(why) = stop {
+            let _ = store.end_session(session.id, "stopped", &why);
+            return stuck(why, &pass, turn, cost);
         }
-        if cost >= config.reconcile.budget_usd {
-            return stuck(
-                format!(
-                    "the budget of ${:.2} was spent (${cost:.2})",
-                    config.reconcile.budget_usd
-                ),
-                &pass,
-                turn,
-                cost,
-            );
-        }
-        if started.elapsed() >= config.reconcile.wall_time {
-            return stuck(
-                format!(
-                    "the wall time of {} ran out",
-                    humantime::format_duration(config.reconcile.wall_time)
-                ),
-                &pass,
-                turn,
-                cost,
-            );
-        }
-        let agent = &tiers[tier];
-        turn += 1;
-        tier_turns += 1;
-        let prompt = prompt_for(
-            &pass,
-            config,
-            turn,
-            phase,
-            &ids,
-            &ledger,
-            std::mem::take(&mut findings),
-        );
+        let agent = &tiers[session.tier];
+        let turn = turn + 1;
+        session.turns = turn;
+        session.tier_turns += 1;
+        let previous = std::mem::take(&mut session.findings);
+        let prompt = prompt_for(&pass, config, turn, phase, &ids, &session.ledger, previous);
         say!(
             log_to_stderr,
             "turn {turn} [{}, {}] {} {}: {}",
@@ -267,19 +368,43 @@ pub async fn reconcile(s: Settings<'_>) -> End {
             if ids.len() == 1 { "item" } else { "items" },
             ids.join(", ")
         );
+        let refs = format!("session-{}/turn-{turn}", session.id);
         let before = git
             .as_ref()
             .and_then(|g| g.snapshot(&format!("specctl turn {turn}: before")).ok());
         if let (Some(g), Some(b)) = (&git, &before) {
-            let _ = g.keep(&format!("{session}/turn-{turn}/before"), b);
+            let _ = g.keep(&format!("{refs}/before"), b);
         }
+        let mut row = TurnRow {
+            session_id: session.id,
+            number: turn,
+            tier: agent.name.clone(),
+            phase: phase.as_str().into(),
+            items: ids.clone(),
+            prompt_hash: crate::desired::item::generation([prompt.as_str()]),
+            prompt,
+            started_at_ms: crate::store::session_now_ms(),
+            state: "running".into(),
+            agent_end: None,
+            agent_output: None,
+            agent_summary: None,
+            cost_usd: None,
+            duration_ms: None,
+            gates: Vec::new(),
+            before_ref: before.clone(),
+            after_ref: None,
+        };
+        if let Err(err) = store.begin_turn(&session, &row) {
+            return End::Store(err.to_string());
+        }
+        crate::failpoint::hit("turn-started");
         let copy = ProtectedCopy::take(s.root, &pass, config, phase, git.is_none());
         let env = vec![
             ("SPECCTL_TURN".to_string(), turn.to_string()),
             ("SPECCTL_PHASE".to_string(), phase.as_str().to_string()),
             ("SPECCTL_ITEMS".to_string(), ids.join("\n")),
         ];
-        let run = match agent::run(s.root, agent, &prompt, env, s.interrupt.clone()).await {
+        let run = match agent::run(s.root, agent, &row.prompt, env, s.interrupt.clone()).await {
             Ok(run) => run,
             Err(err) => {
                 return stuck(
@@ -290,10 +415,32 @@ pub async fn reconcile(s: Settings<'_>) -> End {
                 );
             }
         };
-        if run.end == observe::verdict::ProcessEnd::Interrupted {
+        session.cost_usd += run.report.cost_usd.unwrap_or(0.0);
+        let after = git
+            .as_ref()
+            .and_then(|g| g.snapshot(&format!("specctl turn {turn}: after")).ok());
+        if let (Some(g), Some(a)) = (&git, &after) {
+            let _ = g.keep(&format!("{refs}/after"), a);
+        }
+        let interrupted = run.end == observe::verdict::ProcessEnd::Interrupted;
+        row.agent_end = Some(describe_end(&run.end));
+        row.agent_output = Some(run.output.clone());
+        row.agent_summary = Some(run.report.summary.clone());
+        row.cost_usd = run.report.cost_usd;
+        row.duration_ms = Some(run.duration.as_millis() as u64);
+        row.after_ref = after.clone();
+        row.state = if interrupted {
+            "interrupted".into()
+        } else {
+            "running".into()
+        };
+        if let Err(err) = store.record_agent(&session, &row) {
+            return End::Store(err.to_string());
+        }
+        if interrupted {
             return End::Interrupted;
         }
-        cost += run.report.cost_usd.unwrap_or(0.0);
+        crate::failpoint::hit("agent-done");
         let cost_note = run
             .report
             .cost_usd
@@ -305,6 +452,7 @@ pub async fn reconcile(s: Settings<'_>) -> End {
             describe_end(&run.end),
             run.duration.as_secs_f64()
         );
+        let mut findings: Vec<String> = Vec::new();
         match &run.end {
             observe::verdict::ProcessEnd::TimedOut => findings.push(format!(
                 "the agent ran past its timeout of {} and was stopped; finish smaller steps",
@@ -319,12 +467,6 @@ pub async fn reconcile(s: Settings<'_>) -> End {
         }
 
         // Gate 1: protected files.
-        let after = git
-            .as_ref()
-            .and_then(|g| g.snapshot(&format!("specctl turn {turn}: after")).ok());
-        if let (Some(g), Some(a)) = (&git, &after) {
-            let _ = g.keep(&format!("{session}/turn-{turn}/after"), a);
-        }
         let desired_files = pass.desired.items.iter().map(|i| i.file.clone()).collect();
         let protection = Protection::new(&config.reconcile.protect, desired_files).ok();
         let violations = match (&git, &before, &after, &protection) {
@@ -406,7 +548,7 @@ pub async fn reconcile(s: Settings<'_>) -> End {
             next
         };
 
-        let (resolved, _) = ledger.update(&pass.verdicts, &next.verdicts);
+        let (resolved, _) = session.ledger.update(&pass.verdicts, &next.verdicts);
         let progress = match phase {
             Phase::Red => {
                 let (counted, rejected) = gates::red_outcome(&ids, &next.verdicts);
@@ -419,11 +561,11 @@ pub async fn reconcile(s: Settings<'_>) -> End {
             }
             Phase::Green => !resolved.is_empty(),
         };
-        for id in ids
-            .iter()
-            .filter(|id| next.verdicts.get(*id).is_some_and(|v| !v.holds()))
-        {
-            if phase == Phase::Green {
+        if phase == Phase::Green {
+            for id in ids
+                .iter()
+                .filter(|id| next.verdicts.get(*id).is_some_and(|v| !v.holds()))
+            {
                 findings.push(format!("still not holding: {}", describe(&next, id)));
             }
         }
@@ -438,20 +580,23 @@ pub async fn reconcile(s: Settings<'_>) -> End {
             }
         );
         pass = next;
-        stall = if progress { 0 } else { stall + 1 };
-        if stall >= config.reconcile.stall_turns || tier_turns >= config.reconcile.max_turns {
-            let why = if stall >= config.reconcile.stall_turns {
+        session.stall = if progress { 0 } else { session.stall + 1 };
+        if session.stall >= config.reconcile.stall_turns
+            || session.tier_turns >= config.reconcile.max_turns
+        {
+            let why = if session.stall >= config.reconcile.stall_turns {
                 format!(
-                    "no progress for {stall} {}",
-                    if stall == 1 { "turn" } else { "turns" }
+                    "no progress for {} {}",
+                    session.stall,
+                    if session.stall == 1 { "turn" } else { "turns" }
                 )
             } else {
-                format!("{tier_turns} turns spent")
+                format!("{} turns spent", session.tier_turns)
             };
-            tier += 1;
-            tier_turns = 0;
-            stall = 0;
-            if let Some(next_tier) = tiers.get(tier) {
+            session.tier += 1;
+            session.tier_turns = 0;
+            session.stall = 0;
+            if let Some(next_tier) = tiers.get(session.tier) {
                 say!(
                     log_to_stderr,
                     "  {} {why}: escalating to agent `{}`",
@@ -462,6 +607,10 @@ pub async fn reconcile(s: Settings<'_>) -> End {
                     "a stronger agent takes over: the previous one made no progress ({why})"
                 ));
             }
+        }
+        session.findings = findings.clone();
+        if let Err(err) = store.finish_turn(&session, turn, &findings) {
+            return End::Store(err.to_string());
         }
     }
 }

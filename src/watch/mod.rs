@@ -402,10 +402,15 @@ pub async fn run(options: Options<'_>) -> Exit {
                         style: options.style,
                         interrupt: stop.clone(),
                         log_to_stderr: options.output == Output::Json,
+                        new_session: false,
                     })
                     .await;
-                    if end == End::Interrupted {
-                        break;
+                    match &end {
+                        End::Interrupted => break,
+                        End::Busy(why) | End::Store(why) => {
+                            eprintln!("warning: no reconcile pass: {why}")
+                        }
+                        _ => {}
                     }
                     // What the agent wrote during its turns was observed by the reconcile
                     // itself: one fresh observation now, not one per write.

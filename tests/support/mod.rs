@@ -1,6 +1,8 @@
 //! Shared helpers for the integration tests: temporary projects and the real binary.
 #![allow(dead_code)]
 
+pub mod greeting;
+
 use assert_fs::TempDir;
 use assert_fs::prelude::*;
 use std::process::Output;

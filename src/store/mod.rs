@@ -1,6 +1,10 @@
 //! The embedded state database under `.specctl/`: every observation recorded, so `status`
 //! can tell the last known state without running anything.
 
+mod session;
+
+pub use session::{SessionRow, TurnRow, now_ms as session_now_ms};
+
 use crate::observe::{Observation, Verdict};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
@@ -10,7 +14,59 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 pub const DIR: &str = ".specctl";
 pub const FILE: &str = "state.db";
 /// Bumped whenever the schema changes; an older store is migrated, a newer one refused.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
+
+/// Each step from one schema version to the next, in order; a store is brought forward
+/// step by step, never rebuilt.
+const MIGRATIONS: [&str; 2] = [
+    "CREATE TABLE IF NOT EXISTS observations (
+         id INTEGER PRIMARY KEY,
+         observed_at_ms INTEGER NOT NULL,
+         item_id TEXT NOT NULL,
+         generation TEXT NOT NULL,
+         verdict TEXT NOT NULL,
+         duration_ms INTEGER NOT NULL,
+         message TEXT
+     );
+     CREATE INDEX IF NOT EXISTS observations_by_item ON observations (item_id, id);",
+    "ALTER TABLE observations ADD COLUMN session_id INTEGER;
+     CREATE TABLE sessions (
+         id INTEGER PRIMARY KEY,
+         started_at_ms INTEGER NOT NULL,
+         ended_at_ms INTEGER,
+         desired_generation TEXT NOT NULL,
+         state TEXT NOT NULL,
+         end_reason TEXT,
+         tier INTEGER NOT NULL DEFAULT 0,
+         tier_turns INTEGER NOT NULL DEFAULT 0,
+         stall INTEGER NOT NULL DEFAULT 0,
+         turns INTEGER NOT NULL DEFAULT 0,
+         cost_usd REAL NOT NULL DEFAULT 0,
+         ledger TEXT NOT NULL DEFAULT '{}',
+         findings TEXT NOT NULL DEFAULT '[]'
+     );
+     CREATE TABLE turns (
+         id INTEGER PRIMARY KEY,
+         session_id INTEGER NOT NULL REFERENCES sessions (id),
+         number INTEGER NOT NULL,
+         tier TEXT NOT NULL,
+         phase TEXT NOT NULL,
+         items TEXT NOT NULL,
+         prompt TEXT NOT NULL,
+         prompt_hash TEXT NOT NULL,
+         started_at_ms INTEGER NOT NULL,
+         state TEXT NOT NULL,
+         agent_end TEXT,
+         agent_output TEXT,
+         agent_summary TEXT,
+         cost_usd REAL,
+         duration_ms INTEGER,
+         gates TEXT NOT NULL DEFAULT '[]',
+         before_ref TEXT,
+         after_ref TEXT,
+         UNIQUE (session_id, number)
+     );",
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -79,14 +135,15 @@ impl Store {
         // Two specctl processes on one project (a watch and a check) take turns.
         conn.busy_timeout(Duration::from_secs(10))
             .map_err(corrupt)?;
-        let store = Store { conn, path };
+        let mut store = Store { conn, path };
         store.migrate()?;
         Ok(store)
     }
 
-    fn migrate(&self) -> Result<(), StoreError> {
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let path = self.path.clone();
         let corrupt = |source| StoreError::Corrupt {
-            path: self.path.clone(),
+            path: path.clone(),
             source,
         };
         self.conn
@@ -97,53 +154,52 @@ impl Store {
         self.conn
             .pragma_update(None, "synchronous", "NORMAL")
             .map_err(corrupt)?;
-        self.conn
-            .execute_batch(
-                "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);",
-            )
-            .map_err(corrupt)?;
-        let found: Option<i64> = self
+        // IMMEDIATE: two processes opening a fresh store migrate it one after the other.
+        let tx = self
             .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(corrupt)?;
+        tx.execute_batch(
+            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);",
+        )
+        .map_err(corrupt)?;
+        let found: i64 = tx
             .query_row(
                 "SELECT value FROM meta WHERE key = 'schema_version'",
                 [],
                 |r| r.get(0),
             )
             .optional()
-            .map_err(corrupt)?;
-        match found {
-            Some(v) if v > SCHEMA_VERSION => {
-                return Err(StoreError::Newer {
-                    path: self.path.clone(),
-                    found: v,
-                });
-            }
-            Some(_) => {}
-            None => {
-                self.conn
-                    .execute_batch(
-                        "BEGIN;
-                         CREATE TABLE IF NOT EXISTS observations (
-                             id INTEGER PRIMARY KEY,
-                             observed_at_ms INTEGER NOT NULL,
-                             item_id TEXT NOT NULL,
-                             generation TEXT NOT NULL,
-                             verdict TEXT NOT NULL,
-                             duration_ms INTEGER NOT NULL,
-                             message TEXT
-                         );
-                         CREATE INDEX IF NOT EXISTS observations_by_item ON observations (item_id, id);
-                         INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', 1);
-                         COMMIT;",
-                    )
-                    .map_err(corrupt)?;
-            }
+            .map_err(corrupt)?
+            .unwrap_or(0);
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::Newer {
+                path: self.path.clone(),
+                found,
+            });
         }
-        Ok(())
+        for (version, migration) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+            tx.execute_batch(migration).map_err(corrupt)?;
+            tx.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?1)",
+                [version as i64 + 1],
+            )
+            .map_err(corrupt)?;
+        }
+        tx.commit().map_err(corrupt)
     }
 
     /// Records one observation's results in one transaction.
     pub fn record(&mut self, observations: &[Observation]) -> Result<(), StoreError> {
+        self.record_in(observations, None)
+    }
+
+    /// Records an observation made for a reconcile session.
+    pub fn record_in(
+        &mut self,
+        observations: &[Observation],
+        session: Option<i64>,
+    ) -> Result<(), StoreError> {
         let write = |source| StoreError::Write {
             path: self.path.clone(),
             source,
@@ -156,8 +212,8 @@ impl Store {
         {
             let mut insert = tx
                 .prepare_cached(
-                    "INSERT INTO observations (observed_at_ms, item_id, generation, verdict, duration_ms, message)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    "INSERT INTO observations (observed_at_ms, item_id, generation, verdict, duration_ms, message, session_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 )
                 .map_err(write)?;
             for o in observations {
@@ -168,7 +224,8 @@ impl Store {
                         o.generation,
                         o.verdict.as_str(),
                         o.duration_ms as i64,
-                        o.message
+                        o.message,
+                        session
                     ])
                     .map_err(write)?;
             }

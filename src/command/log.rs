@@ -1,0 +1,157 @@
+//! `specctl log`: the sessions of reconcile and their turns, from the store.
+
+use super::{fatal, print};
+use crate::cli::{Cli, LogArgs};
+use crate::exit::Exit;
+use crate::project::Project;
+use crate::report::style::Style;
+use crate::store::{self, SessionRow, Store, TurnRow};
+use std::fmt::Write;
+
+pub fn run(cli: &Cli, args: &LogArgs) -> Exit {
+    let err_style = Style::stderr(cli.color);
+    let project = match Project::open(cli.dir.as_deref()) {
+        Ok(p) => p,
+        Err(err) => return fatal(err_style, &err),
+    };
+    if !project.root.join(store::DIR).join(store::FILE).is_file() {
+        return fatal(
+            err_style,
+            &"no reconcile has run in this project yet: see `specctl reconcile --help`",
+        );
+    }
+    let store = match Store::open(&project.root) {
+        Ok(s) => s,
+        Err(err) => return fatal(err_style, &err),
+    };
+    let session = match store.session(args.session) {
+        Ok(Some(s)) => s,
+        Ok(None) => {
+            let what = args
+                .session
+                .map_or("no reconcile session yet".to_string(), |n| {
+                    format!("no session {n}")
+                });
+            return fatal(err_style, &what);
+        }
+        Err(err) => return fatal(err_style, &err),
+    };
+    let turns = match store.turns(session.id) {
+        Ok(t) => t,
+        Err(err) => return fatal(err_style, &err),
+    };
+    let style = Style::stdout(cli.color);
+    match args.turn {
+        None => print(&overview(&session, &turns, style)),
+        Some(n) => match turns.iter().find(|t| t.number == n) {
+            Some(turn) => print(&detail(turn, style)),
+            None => {
+                return fatal(
+                    err_style,
+                    &format!(
+                        "session {} has no turn {n} (it has {})",
+                        session.id,
+                        turns.len()
+                    ),
+                );
+            }
+        },
+    }
+    Exit::Success
+}
+
+/// One line for the session and two per turn.
+pub fn overview(session: &SessionRow, turns: &[TurnRow], style: Style) -> String {
+    let mut out = String::new();
+    let reason = session
+        .end_reason
+        .as_deref()
+        .map(|r| format!(": {r}"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{} ({}{reason}): {} {}, ${:.4} reported",
+        style.bold(&format!("session {}", session.id)),
+        session.state,
+        session.turns,
+        if session.turns == 1 { "turn" } else { "turns" },
+        session.cost_usd
+    );
+    for t in turns {
+        let _ = writeln!(
+            out,
+            "  turn {}  {}  {}  {}  {}  ${:.4}  {}",
+            t.number,
+            t.tier,
+            t.phase,
+            t.state,
+            t.agent_end.as_deref().unwrap_or("agent did not finish"),
+            t.cost_usd.unwrap_or(0.0),
+            t.items.join(", ")
+        );
+        for g in &t.gates {
+            let _ = writeln!(
+                out,
+                "      {}",
+                style.dim(g.lines().next().unwrap_or_default())
+            );
+        }
+    }
+    out
+}
+
+pub fn detail(t: &TurnRow, style: Style) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} of session {}: tier {}, {} phase, {}",
+        style.bold(&format!("turn {}", t.number)),
+        t.session_id,
+        t.tier,
+        t.phase,
+        t.state
+    );
+    let _ = writeln!(out, "items: {}", t.items.join(", "));
+    let _ = writeln!(
+        out,
+        "agent: {}",
+        t.agent_end.as_deref().unwrap_or("did not finish")
+    );
+    if let Some(b) = &t.before_ref {
+        let _ = writeln!(
+            out,
+            "snapshots: before {b}{}",
+            t.after_ref
+                .as_deref()
+                .map(|a| format!(", after {a}"))
+                .unwrap_or_default()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n{}\n\n{}",
+        style.bold(&format!(
+            "prompt ({} bytes, hash {})",
+            t.prompt.len(),
+            t.prompt_hash
+        )),
+        t.prompt.trim_end()
+    );
+    let _ = writeln!(
+        out,
+        "\n{}\n\n{}",
+        style.bold("agent output"),
+        t.agent_output
+            .as_deref()
+            .unwrap_or("(none recorded)")
+            .trim_end()
+    );
+    let _ = writeln!(out, "\n{}\n", style.bold("gates and findings"));
+    if t.gates.is_empty() {
+        let _ = writeln!(out, "(none)");
+    }
+    for g in &t.gates {
+        let _ = writeln!(out, "- {}", g.replace('\n', "\n  "));
+    }
+    out
+}
