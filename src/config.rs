@@ -22,6 +22,9 @@ pub struct Config {
     /// Agent tiers, cheapest first.
     pub agents: Vec<AgentTier>,
     pub reconcile: Reconcile,
+    /// Names of environment variables whose values are secret, beyond those whose names hold
+    /// TOKEN, SECRET, PASSWORD or KEY.
+    pub redact: Vec<String>,
 }
 
 impl Default for Config {
@@ -32,6 +35,7 @@ impl Default for Config {
             evidence: BTreeMap::new(),
             agents: Vec::new(),
             reconcile: Reconcile::default(),
+            redact: Vec::new(),
         }
     }
 }

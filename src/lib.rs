@@ -11,6 +11,7 @@ pub mod input_error;
 pub mod observe;
 pub mod project;
 pub mod reconcile;
+pub mod redact;
 pub mod report;
 pub mod selection;
 pub mod store;

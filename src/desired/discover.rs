@@ -66,6 +66,9 @@ fn walk(
     if !start.is_dir() {
         return;
     }
+    // Links are followed inside the project only: a spec reached through a link must still
+    // be a file of the project.
+    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let walker = ignore::WalkBuilder::new(start)
         .require_git(false)
         .follow_links(true)
@@ -79,6 +82,23 @@ fn walk(
                 }
                 let path = entry.path();
                 if !has_extension(path, extension) {
+                    continue;
+                }
+                if path.to_str().is_none() {
+                    warnings.push(format!(
+                        "{}: the file name is not UTF-8, so it cannot be an item id: skipped (rename it)",
+                        relative(root, path)
+                    ));
+                    continue;
+                }
+                let inside = path
+                    .canonicalize()
+                    .is_ok_and(|real| real.starts_with(&real_root));
+                if !inside {
+                    warnings.push(format!(
+                        "{}: a link that leads outside the project: not read",
+                        relative(root, path)
+                    ));
                     continue;
                 }
                 let rel = relative(root, path);

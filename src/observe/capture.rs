@@ -65,8 +65,13 @@ impl Capture {
         self.total
     }
 
-    /// Everything kept, as text (invalid UTF-8 replaced), with a marker where bytes were left out.
+    /// Everything kept, as text (invalid UTF-8 replaced, secrets redacted), with a marker where
+    /// bytes were left out.
     pub fn text(&self) -> String {
+        crate::redact::redact(&self.raw_text()).into_owned()
+    }
+
+    fn raw_text(&self) -> String {
         let kept = self.head.len() as u64 + self.tail.len() as u64;
         let tail: Vec<u8> = self.tail.iter().copied().collect();
         if kept >= self.total {

@@ -32,6 +32,8 @@ pub struct Observation {
 
 impl Observation {
     pub fn new(item: &Item, verdict: Verdict, duration_ms: u64, message: Option<String>) -> Self {
+        // A report can quote a secret as readily as a log can.
+        let message = message.map(|m| crate::redact::redact(&m).into_owned());
         Observation {
             id: item.id.clone(),
             generation: item.generation.clone(),

@@ -36,6 +36,10 @@ pub struct PromptInput<'a> {
 }
 
 pub fn build(input: &PromptInput<'_>) -> String {
+    crate::redact::redact(&fit(input)).into_owned()
+}
+
+fn fit(input: &PromptInput<'_>) -> String {
     let full = render(input, None, usize::MAX);
     if full.len() <= input.max_bytes {
         return full;
