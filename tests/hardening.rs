@@ -239,10 +239,8 @@ fn an_agent_that_deletes_files_is_rolled_back() {
 
 #[test]
 fn an_agent_that_wrecks_git_or_prints_broken_json_does_not_crash_specctl() {
-    let agents = format!(
-        "  - name: vandal\n    kind: claude\n    run: echo garbage > .git/HEAD; echo '{{\"type\",\"result\" oops'\n    timeout: 10s\n"
-    );
-    let g = greeting(&agents, "  stall_turns: 1\n  max_turns: 1\n", true);
+    let agents = "  - name: vandal\n    kind: claude\n    run: echo garbage > .git/HEAD; echo '{\"type\",\"result\" oops'\n    timeout: 10s\n";
+    let g = greeting(agents, "  stall_turns: 1\n  max_turns: 1\n", true);
     let run = g.run(&["reconcile"]);
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
