@@ -77,6 +77,16 @@ pub fn load(root: &Path, config: &Config) -> DesiredState {
     state
 }
 
+/// Reads one aspect file's text into its item (what discovery does for each `aspects/*.md`).
+pub fn parse_aspect(file: &str, text: &str) -> Result<Item, InputError> {
+    aspect::parse(file, text)
+}
+
+/// Reads one feature file's text into its items and errors.
+pub fn parse_feature(file: &str, text: &str, config: &Config) -> (Vec<Item>, Vec<InputError>) {
+    spec::parse(file, text, config)
+}
+
 /// An aspects folder often explains itself in a README, which is not an aspect.
 fn is_readme(file: &str) -> bool {
     file.rsplit('/')
