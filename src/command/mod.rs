@@ -64,6 +64,17 @@ pub(crate) fn load(cli: &Cli, selection: &Selection) -> Result<Loaded, Exit> {
     })
 }
 
+/// As `load`, but invalid input or configuration ends the command (exit 2) after every
+/// error is shown: what would run on it could not be trusted.
+pub(crate) fn load_valid(cli: &Cli, selection: &Selection) -> Result<Loaded, Exit> {
+    let loaded = load(cli, selection)?;
+    if loaded.project.config_error.is_some() || !loaded.state.errors.is_empty() {
+        print_problems(&loaded.state, &[], Style::stderr(cli.color));
+        return Err(Exit::Invalid);
+    }
+    Ok(loaded)
+}
+
 pub(crate) fn fatal(style: Style, err: &dyn std::fmt::Display) -> Exit {
     eprintln!("{} {err}", style.red(&style.bold("error:")));
     Exit::Invalid

@@ -1,6 +1,6 @@
 //! `specctl plan`: observe, then show the delta and the first turn's exact prompt.
 
-use super::{fatal, jobs, load, print, print_problems, runtime};
+use super::{fatal, jobs, load_valid, print, runtime};
 use crate::cli::{Cli, Format, PlanArgs};
 use crate::exit::Exit;
 use crate::reconcile::delta;
@@ -12,14 +12,10 @@ use tokio::sync::watch;
 
 pub fn run(cli: &Cli, args: &PlanArgs) -> Exit {
     let err_style = Style::stderr(cli.color);
-    let loaded = match load(cli, &args.selection) {
+    let loaded = match load_valid(cli, &args.selection) {
         Ok(loaded) => loaded,
         Err(exit) => return exit,
     };
-    if loaded.project.config_error.is_some() || !loaded.state.errors.is_empty() {
-        print_problems(&loaded.state, &[], err_style);
-        return Exit::Invalid;
-    }
     let runtime = match runtime() {
         Ok(rt) => rt,
         Err(err) => return fatal(err_style, &err),

@@ -1,6 +1,6 @@
 //! `specctl reconcile`: drive the configured agents until the selected items hold.
 
-use super::{fatal, jobs, load, print_problems, runtime};
+use super::{fatal, jobs, load_valid, runtime};
 use crate::cli::{Cli, ReconcileArgs};
 use crate::exit::Exit;
 use crate::reconcile::run::{End, Settings, reconcile};
@@ -24,14 +24,10 @@ file named by {prompt_file}. `specctl plan` shows the prompt without running an 
 
 pub fn run(cli: &Cli, args: &ReconcileArgs) -> Exit {
     let err_style = Style::stderr(cli.color);
-    let loaded = match load(cli, &args.selection) {
+    let loaded = match load_valid(cli, &args.selection) {
         Ok(loaded) => loaded,
         Err(exit) => return exit,
     };
-    if loaded.project.config_error.is_some() || !loaded.state.errors.is_empty() {
-        print_problems(&loaded.state, &[], err_style);
-        return Exit::Invalid;
-    }
     let config = &loaded.project.config;
     if config.agents.is_empty() {
         return fatal(err_style, &NO_AGENT);

@@ -3,7 +3,6 @@
 
 use super::outcome::{Counts, Outcome};
 use super::style::Style;
-use crate::desired::ItemKind;
 use crate::observe::Verdict;
 use std::fmt::Write;
 
@@ -15,31 +14,8 @@ pub fn human(outcomes: &[Outcome<'_>], counts: &Counts, style: Style, quiet: boo
             continue;
         }
         let item = o.item;
-        let group = match item.kind {
-            ItemKind::Scenario => item.file.as_str(),
-            ItemKind::Aspect => "aspects",
-        };
-        if current != Some(group) {
-            if current.is_some() {
-                out.push('\n');
-            }
-            let title = match (&item.kind, &item.scenario) {
-                (ItemKind::Scenario, Some(s)) if !s.feature.is_empty() => {
-                    format!("{}  {}", style.bold(&item.file), style.dim(&s.feature))
-                }
-                (ItemKind::Scenario, _) => style.bold(&item.file),
-                (ItemKind::Aspect, _) => style.bold("Aspects"),
-            };
-            let _ = writeln!(out, "{title}");
-            current = Some(group);
-        }
-        let name = match item.kind {
-            ItemKind::Scenario => item
-                .id
-                .split_once("::")
-                .map_or(item.name.as_str(), |(_, n)| n),
-            ItemKind::Aspect => item.name.as_str(),
-        };
+        super::group::header(&mut out, &mut current, item, style);
+        let name = super::group::name(item);
         let (mark, word) = mark(o, style);
         let _ = writeln!(
             out,

@@ -10,24 +10,7 @@ pub fn human(items: &[&Item], style: Style) -> String {
     let mut current: Option<&str> = None;
     let (mut scenarios, mut aspects) = (0, 0);
     for item in items {
-        let group = match item.kind {
-            ItemKind::Scenario => item.file.as_str(),
-            ItemKind::Aspect => "aspects",
-        };
-        if current != Some(group) {
-            if current.is_some() {
-                out.push('\n');
-            }
-            let title = match (&item.kind, &item.scenario) {
-                (ItemKind::Scenario, Some(src)) if !src.feature.is_empty() => {
-                    format!("{}  {}", style.bold(&item.file), style.dim(&src.feature))
-                }
-                (ItemKind::Scenario, _) => style.bold(&item.file),
-                (ItemKind::Aspect, _) => style.bold("Aspects"),
-            };
-            let _ = writeln!(out, "{title}");
-            current = Some(group);
-        }
+        super::group::header(&mut out, &mut current, item, style);
         match item.kind {
             ItemKind::Scenario => scenarios += 1,
             ItemKind::Aspect => aspects += 1,
@@ -42,13 +25,7 @@ pub fn human(items: &[&Item], style: Style) -> String {
             format!("  {}", style.dim(&item.tags.join(" ")))
         };
         // The id's tail carries the ` #2` that tells repeated Outline rows apart.
-        let name = match item.kind {
-            ItemKind::Scenario => item
-                .id
-                .split_once("::")
-                .map_or(item.name.as_str(), |(_, n)| n),
-            ItemKind::Aspect => item.name.as_str(),
-        };
+        let name = super::group::name(item);
         let _ = writeln!(
             out,
             "  {}  {}  [{}]{}",

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod diagnostic;
 pub mod github;
+pub mod group;
 pub mod json;
 pub mod junit;
 pub mod list;
