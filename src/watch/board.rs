@@ -94,6 +94,47 @@ mod tests {
     }
 
     #[test]
+    fn the_board_redraws_every_item_and_calls_out_what_moved() {
+        let (a, c) = (item("a"), item("c"));
+        let outcomes = vec![
+            Outcome {
+                item: &a,
+                verdict: Some(Verdict::Fail),
+                duration_ms: 1,
+                message: Some("broke".into()),
+                stale: false,
+            },
+            Outcome {
+                item: &c,
+                verdict: Some(Verdict::Pass),
+                duration_ms: 1,
+                message: None,
+                stale: false,
+            },
+        ];
+        let moved = vec![
+            ("a".to_string(), Some(Verdict::Pass), Some(Verdict::Fail)),
+            ("c".to_string(), Some(Verdict::Fail), Some(Verdict::Pass)),
+        ];
+        let text = board(
+            &outcomes,
+            "observation 2, 5 ms",
+            &moved,
+            Style { color: false },
+        );
+        assert!(
+            text.starts_with("\x1b[2J\x1b[Hspecctl watch observation 2, 5 ms\n\n"),
+            "{text:?}"
+        );
+        assert!(
+            text.contains("  ✗ aspects/x.md:2  a  fail\n      broke\n"),
+            "{text}"
+        );
+        assert!(text.contains("  ✓ aspects/x.md:2  c\n"), "{text}");
+        assert!(text.contains("new failures: a\nfixed: c\n"), "{text}");
+    }
+
+    #[test]
     fn transitions_name_what_moved_and_lines_say_it() {
         let (a, b, c) = (item("a"), item("b"), item("c"));
         let before: HashMap<String, Verdict> = [
