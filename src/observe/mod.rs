@@ -120,12 +120,14 @@ pub async fn observe(
             )),
         }
     }
+    let selected_ids: std::collections::HashSet<&str> =
+        items.iter().map(|i| i.id.as_str()).collect();
     for (name, selected) in by_runner {
         let others: Vec<Item> = all
             .iter()
             .filter(|i| {
                 i.evidence.as_deref() == Some(name.as_str())
-                    && !selected.iter().any(|s| s.id == i.id)
+                    && !selected_ids.contains(i.id.as_str())
             })
             .cloned()
             .collect();

@@ -124,6 +124,24 @@ pub async fn run(job: Job<'_>, mut interrupt: watch::Receiver<bool>) -> Finished
     }
 }
 
+/// The environment entries that name items: `SPECCTL_ITEMS` (one id a line) when short, else
+/// `SPECCTL_ITEMS_FILE`, a file in `scratch` holding them, since the kernel refuses an
+/// environment string over 128 KiB and a runner of thousands of scenarios would not start.
+pub fn items_env(ids: &[&str], scratch: &Path) -> Vec<(String, String)> {
+    let joined = ids.join("\n");
+    if joined.len() <= 16 * 1024 {
+        return vec![("SPECCTL_ITEMS".into(), joined)];
+    }
+    let file = scratch.join("items.txt");
+    match std::fs::write(&file, joined + "\n") {
+        Ok(()) => vec![(
+            "SPECCTL_ITEMS_FILE".into(),
+            file.to_string_lossy().into_owned(),
+        )],
+        Err(_) => Vec::new(),
+    }
+}
+
 /// `/bin/sh` by its path: a PATH search costs one failed exec per entry on every spawn.
 fn shell() -> &'static str {
     static SHELL: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
@@ -284,6 +302,25 @@ mod tests {
             f.duration
         );
         assert!(!group_alive(f.pgid.unwrap()), "the group outlived the run");
+    }
+
+    #[test]
+    fn a_long_item_list_goes_in_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(
+            items_env(&["a", "b"], dir.path()),
+            [("SPECCTL_ITEMS".to_string(), "a\nb".to_string())]
+        );
+        let ids: Vec<String> = (0..5000)
+            .map(|i| format!("specs/many.feature::scenario {i}"))
+            .collect();
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let env = items_env(&refs, dir.path());
+        assert_eq!(env[0].0, "SPECCTL_ITEMS_FILE");
+        assert_eq!(
+            std::fs::read_to_string(&env[0].1).unwrap().lines().count(),
+            5000
+        );
     }
 
     #[tokio::test]

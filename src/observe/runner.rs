@@ -54,10 +54,9 @@ pub async fn run(
     let job = Job {
         command: &command,
         cwd: root,
-        env: vec![
-            ("SPECCTL_RUNNER".into(), name.into()),
-            ("SPECCTL_ITEMS".into(), ids.join("\n")),
-        ],
+        env: std::iter::once(("SPECCTL_RUNNER".into(), name.into()))
+            .chain(process::items_env(&ids, scratch.path()))
+            .collect(),
         timeout: runner.timeout,
         stdin: None,
     };

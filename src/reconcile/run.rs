@@ -402,8 +402,16 @@ pub async fn reconcile(s: Settings<'_>) -> End {
         let env = vec![
             ("SPECCTL_TURN".to_string(), turn.to_string()),
             ("SPECCTL_PHASE".to_string(), phase.as_str().to_string()),
-            ("SPECCTL_ITEMS".to_string(), ids.join("\n")),
         ];
+        let items_dir = tempfile::tempdir().ok();
+        let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let env: Vec<(String, String)> = match &items_dir {
+            Some(dir) => env
+                .into_iter()
+                .chain(crate::observe::process::items_env(&id_refs, dir.path()))
+                .collect(),
+            None => env,
+        };
         let run = match agent::run(s.root, agent, &row.prompt, env, s.interrupt.clone()).await {
             Ok(run) => run,
             Err(err) => {

@@ -177,10 +177,9 @@ impl Board {
                 b.line,
             ))
         });
+        let listed: BTreeSet<&str> = items.iter().map(|i| i.file.as_str()).collect();
         self.last_good.retain(|file, _| {
-            broken.contains(file)
-                || items.iter().any(|i| &i.file == file)
-                || Path::new(file).exists()
+            broken.contains(file) || listed.contains(file.as_str()) || Path::new(file).exists()
         });
         self.items = items;
         self.errors = self

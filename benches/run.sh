@@ -1,0 +1,411 @@
+#!/usr/bin/env bash
+# specctl's benchmark suite: every benchmark in one go, then one table (goal, figure, baseline
+# figure, ratio, met) and the machine it ran on. BENCHMARKS.md says what each one measures.
+#
+#   benches/run.sh             full size; a few minutes
+#   benches/run.sh --tiny      every benchmark at a tiny size, in seconds, only to keep them
+#                              working (CI): it never judges speed
+#   benches/run.sh --only overhead,prompt    a subset, by name:
+#                              parse overhead batching prompt growth watch
+#   benches/run.sh --runs N    timed runs per side (the median is reported; default 7, tiny 1)
+#   benches/run.sh --strict    exit 1 when a goal is missed (never with --tiny)
+#   benches/run.sh --keep      keep the generated projects (target/tmp/bench-run/)
+#
+# Environment: SPECCTL_BIN=path uses that binary instead of building the release one.
+# Exit: 0 when every benchmark ran; 1 when one could not run at all (or, with --strict, when a
+# goal was missed); 2 on a bad argument. The parsing benchmark's baseline (PyPI gherkin-official)
+# is installed into target/tmp/bench-tools/venv on first use; where it cannot be installed that
+# baseline is reported as unavailable and the run goes on.
+#
+# Each benchmark is one function bench_NAME that calls `row` once per line of the table.
+# Baseline and specctl are always timed interleaved, in the same go, so that a noisy machine
+# slows both alike; the ratios are the figures to compare between machines.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+tiny=0 runs= strict=0 keep=0 only=
+while (($#)); do
+  case $1 in
+    --tiny) tiny=1 ;;
+    --runs) runs=${2:?--runs needs a number}; shift ;;
+    --runs=*) runs=${1#*=} ;;
+    --only) only=${2:?--only needs names}; shift ;;
+    --only=*) only=${1#*=} ;;
+    --strict) strict=1 ;;
+    --keep) keep=1 ;;
+    -h | --help) sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+[[ -z $runs || $runs =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --runs takes a positive number" >&2; exit 2; }
+runs=${runs:-$((tiny ? 1 : 7))}
+
+# Every benchmark, in table order.
+BENCHMARKS=(parse overhead batching prompt growth watch)
+if [[ -n $only ]]; then IFS=', ' read -r -a BENCHMARKS <<< "$only"; fi
+
+work=$root/target/tmp/bench-run
+tools=$root/target/tmp/bench-tools
+rm -rf "$work" && mkdir -p "$work" "$tools" || exit 1
+((keep)) || trap 'rm -rf "$work"' EXIT
+cores=$(nproc)
+
+say() { printf '%s\n' "$*" >&2; }
+
+# project NAME GENERATE-ARGS…: the project NAME, generated once per run; prints its folder.
+project() {
+  local name=$1 dir=$work/$1
+  shift
+  if [[ ! -f $dir/manifest.json ]]; then
+    python3 "$root/benches/generate.py" --out "$dir" "$@" > /dev/null || { say "  generate.py $* failed"; return 1; }
+  fi
+  echo "$dir"
+}
+
+# ---------------------------------------------------------------- measuring
+
+if [[ -n ${EPOCHREALTIME:-} ]]; then
+  now_us() { printf -v "$1" '%s' "${EPOCHREALTIME/[.,]/}"; }
+else
+  now_us() { local t; t=$(date +%s%N); printf -v "$1" '%s' "$((t / 1000))"; }
+fi
+# time_us VAR CMD…: runs CMD (its output discarded), its wall time in µs into VAR; CMD's status.
+time_us() {
+  local __v=$1 __s __e __rc
+  shift
+  now_us __s
+  "$@" > /dev/null 2>&1
+  __rc=$?
+  now_us __e
+  printf -v "$__v" '%s' "$((__e - __s))"
+  return "$__rc"
+}
+# peak_kb CMD…: runs CMD (its output discarded) and prints its peak resident memory in KB.
+peak_kb() {
+  if [[ -x /usr/bin/time ]]; then
+    /usr/bin/time -f %M -o "$work/.peak" "$@" > /dev/null 2>&1
+    tail -n 1 "$work/.peak"
+  else
+    python3 -c 'import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@"
+  fi
+}
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2)}'; }
+calc() { awk "BEGIN {printf \"$1\", $2}"; }
+ms() { calc '%.1f' "$1 / 1000"; }
+mb() { calc '%.1f' "$1 / 1024"; }
+k() { if (($1 >= 1000 && $1 % 1000 == 0)); then echo "$(($1 / 1000))k"; else echo "$1"; fi; }
+spread() { # "min–max ms" of µs values
+  local sorted
+  sorted=$(printf '%s\n' "$@" | sort -n)
+  echo "$(ms "$(head -n 1 <<< "$sorted")")–$(ms "$(tail -n 1 <<< "$sorted")") ms"
+}
+json_get() { python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, {"d": d}))' "$@"; }
+
+# ---------------------------------------------------------------- the table
+
+R_NAME=() R_GOAL=() R_FIG=() R_BASE=() R_RATIO=() R_MET=() EXTRA=()
+missed=0
+# row NAME GOAL FIGURE BASELINE RATIO MET(yes|no|-)
+row() {
+  local met=$6
+  if ((tiny)) && [[ $met == yes || $met == no ]]; then met="- (tiny)"; fi
+  [[ $met == no ]] && missed=$((missed + 1))
+  R_NAME+=("$1") R_GOAL+=("$2") R_FIG+=("$3") R_BASE+=("$4") R_RATIO+=("$5") R_MET+=("$met")
+}
+yesno() { if awk "BEGIN {exit !($1)}"; then echo yes; else echo no; fi; }
+
+# ---------------------------------------------------------------- 1. parsing
+
+# The official Gherkin parser, from python3 itself or from a venv of its own.
+official_python() {
+  if python3 -c 'import gherkin.parser, gherkin.pickles.compiler' 2> /dev/null; then
+    command -v python3
+    return
+  fi
+  local venv=$tools/venv
+  if ! "$venv/bin/python" -c 'import gherkin.parser, gherkin.pickles.compiler' 2> /dev/null; then
+    say "  installing gherkin-official into $venv"
+    { python3 -m venv "$venv" && "$venv/bin/pip" install --quiet --disable-pip-version-check gherkin-official; } >&2 || return 1
+  fi
+  echo "$venv/bin/python"
+}
+
+# `specctl list --format json` on 1,000 files / 10,000 scenarios + 1,000 aspects, against the
+# official parser parsing the same files and compiling their pickles, in one Python process.
+bench_parse() {
+  local files=1000 aspects=1000
+  ((tiny)) && files=20 aspects=20
+  local n=$((files * 10)) p
+  p=$(project "list-$n" --files $files --scenarios 6 --outlines 1 --rows 4 --aspects $aspects) || return 1
+  local items
+  items=$("$bin" -C "$p" list --format json | python3 -c 'import json, sys; d = json.load(sys.stdin); print(len(d["items"]) if not d["errors"] else -1)') || return 1
+  [[ $items == $((n + aspects)) ]] || { say "  specctl listed $items items, expected $((n + aspects))"; return 1; }
+
+  local py out
+  py=$(official_python) || { py=; say "  gherkin-official could not be installed: the baseline is unavailable"; }
+  if [[ -n $py ]]; then
+    out=$("$py" "$root/benches/official_parse.py" "$p/specs") || { say "  the official parser failed"; return 1; }
+    [[ $(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["pickles"])' "$out") == "$n" ]] \
+      || say "  warning: the official parser compiled another number of pickles than $n: $out"
+  fi
+
+  local t t2 s=() o=() l=() i
+  for ((i = 0; i < runs; i++)); do
+    time_us t "$bin" -C "$p" list --format json || return 1
+    s+=("$t")
+    if [[ -n $py ]]; then
+      now_us t
+      out=$("$py" "$root/benches/official_parse.py" "$p/specs") || return 1
+      now_us t2
+      o+=("$((t2 - t))")
+      l+=("$(python3 -c 'import json, sys; print(int(1000 * json.loads(sys.argv[1])["loop_ms"]))' "$out")")
+    fi
+  done
+  local sm om lm mem pmem rate orate wrate
+  sm=$(median "${s[@]}")
+  mem=$(peak_kb "$bin" -C "$p" list --format json)
+  rate=$(calc '%.0f' "$n / ($sm / 1e6)")
+  say "  specctl list: $n scenarios + $aspects aspects in $(ms "$sm") ms ($(spread "${s[@]}")), peak $(mb "$mem") MB"
+  if [[ -z $py ]]; then
+    row "parse: scenarios/s vs official parser" ">= 10x" "$rate /s" "unavailable" "-" "-"
+    row "parse: list $(k $n) scen + $(k $aspects) aspects" "<= 300 ms" "$(ms "$sm") ms" "-" "-" "$(yesno "$sm <= 300000")"
+    row "parse: peak memory" "<= 100 MB" "$(mb "$mem") MB" "-" "-" "$(yesno "$mem <= 102400")"
+    return
+  fi
+  om=$(median "${o[@]}") lm=$(median "${l[@]}")
+  pmem=$(peak_kb "$py" "$root/benches/official_parse.py" "$p/specs")
+  say "  official parser: parse+compile loop $(ms "$lm") ms ($(spread "${l[@]}")), whole process $(ms "$om") ms ($(spread "${o[@]}")), peak $(mb "$pmem") MB"
+  orate=$(calc '%.0f' "$n / ($lm / 1e6)") wrate=$(calc '%.0f' "$n / ($om / 1e6)")
+  row "parse: scenarios/s vs official parser" ">= 10x" "$rate /s" "$orate /s loop; $wrate /s process" \
+    "$(calc '%.1fx' "$rate / $orate"); $(calc '%.1fx' "$rate / $wrate")" "$(yesno "$rate >= 10 * $orate")"
+  row "parse: list $(k $n) scen + $(k $aspects) aspects" "<= 300 ms" "$(ms "$sm") ms" "$(ms "$om") ms (official process)" \
+    "$(calc '%.3f' "$sm / $om")" "$(yesno "$sm <= 300000")"
+  row "parse: peak memory" "<= 100 MB" "$(mb "$mem") MB" "$(mb "$pmem") MB (official)" \
+    "$(calc '%.2f' "$mem / $pmem")" "$(yesno "$mem <= 102400")"
+}
+
+# ---------------------------------------------------------------- 2. overhead
+
+# xargs running the very commands specctl runs, each in its own shell, as many at once as cores.
+baseline_xargs() { xargs -d '\n' -n 1 -P "$cores" sh -c < baseline-commands.txt; }
+
+# `specctl check` on 1,000 scenarios (one runner) + 100 aspects, all instant, against
+# `xargs -P <cores>` running the same 101 commands.
+bench_overhead() {
+  local scen=100 aspects=100
+  ((tiny)) && scen=10 aspects=10
+  local p
+  p=$(project overhead --files 10 --scenarios $scen --aspects $aspects) || return 1
+  (
+    cd "$p" || exit 1
+    "$bin" check --jobs "$cores" > /dev/null || { say "  specctl check failed"; exit 1; }
+    baseline_xargs || { say "  the xargs baseline failed"; exit 1; }
+    local t s=() x=() i
+    for ((i = 0; i < runs; i++)); do
+      time_us t "$bin" check --jobs "$cores" || exit 1
+      s+=("$t")
+      time_us t baseline_xargs || exit 1
+      x+=("$t")
+    done
+    printf '%s\n' "$(median "${s[@]}")" "$(median "${x[@]}")" "$(spread "${s[@]}")" "$(spread "${x[@]}")"
+  ) > "$work/overhead.out" || return 1
+  local sm xm ss xs
+  { read -r sm; read -r xm; read -r ss; read -r xs; } < "$work/overhead.out"
+  say "  specctl check $(ms "$sm") ms ($ss), xargs -P $cores $(ms "$xm") ms ($xs), medians of $runs"
+  row "overhead: check $(k $((10 * scen))) scen + $aspects aspects" "<= 1.05x xargs" "$(ms "$sm") ms" \
+    "$(ms "$xm") ms (xargs -P $cores)" "$(calc '%.2fx' "$sm / $xm")" "$(yesno "$sm <= 1.05 * $xm")"
+}
+
+# ---------------------------------------------------------------- 3. batching
+
+# runner_starts DIR: how often the runner started in one `specctl check` of DIR (it appends a
+# line to spawned.log each time), and the check's verdict counts, as "STARTS PASS TOTAL".
+runner_starts() {
+  (
+    cd "$1" && rm -f spawned.log
+    "$bin" check --format json --output "$work/batching.json" > /dev/null 2>&1
+    [[ -s $work/batching.json ]] || exit 1
+    echo "$(grep -c '^runner' spawned.log 2> /dev/null) $(json_get "$work/batching.json" 'd["summary"]["pass"], d["summary"]["total"]' | tr -d '(),')"
+  )
+}
+
+# The processes a check starts for 1,000 scenarios proven by one runner; and, beyond the issue's
+# goal, for 10,000 (where every scenario must still be judged).
+bench_batching() {
+  local scen=100 big=1000
+  ((tiny)) && scen=10 big=20
+  local p q n=$((10 * scen)) m=$((big * 10)) r pass total execs=
+  p=$(project batching --files 10 --scenarios $scen) || return 1
+  local counts
+  counts=$(runner_starts "$p") || { say "  specctl check failed"; return 1; }
+  read -r r pass total <<< "$counts"
+  if command -v strace > /dev/null; then
+    execs=$(cd "$p" && strace -f -e trace=execve -o "$work/strace.out" "$bin" check > /dev/null 2>&1 \
+      && grep -c 'execve(' "$work/strace.out") || execs=
+  fi
+  say "  $n scenarios: the runner started $r time(s), $pass of $total pass${execs:+; execve calls in the whole check (specctl, sh, cp): $execs}"
+  row "batching: runner processes, $(k $n) scen" "1" "$r" "$n (one per scenario)" "$(calc '%.3f' "$r / $n")" "$(yesno "$r == 1 && $pass == $n")"
+
+  q=$(project "check-$m" --files $big --scenarios 6 --outlines 1 --rows 4 --aspects $big) || return 1
+  counts=$(runner_starts "$q") || { say "  specctl check failed at $m"; return 1; }
+  read -r r pass total <<< "$counts"
+  local why=
+  ((r == 0)) && why=$(json_get "$work/batching.json" '[i.get("message") for i in d["items"] if i["kind"] == "scenario"][0]' | head -n 1)
+  say "  $m scenarios + $big aspects: the runner started $r time(s), $pass of $total items pass${why:+ ($why)}"
+  row "batching: runner processes, $(k $m) scen (extra)" "1, all judged" "$r; $pass of $total pass" "$m (one per scenario)" \
+    "$(calc '%.4f' "$r / $m")" "$(yesno "$r == 1 && $pass == $total")"
+}
+
+# ---------------------------------------------------------------- 5. prompt economy
+
+# 1,000 items with 1 failing: the bytes of the reconcile prompt against the bytes of the full
+# evidence output (the runner's verbose log and its report).
+bench_prompt() {
+  local scen=100
+  ((tiny)) && scen=10
+  local n=$((10 * scen)) p bytes
+  p=$(project prompt --files 10 --scenarios $scen --fail-count 1 --console-log) || return 1
+  bytes=$(cd "$p" && { "$bin" plan --format json; [[ $? == 1 ]] || say "  plan did not exit 1"; } \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["prompt_bytes"])') || { say "  specctl plan failed"; return 1; }
+  local log rep full
+  log=$(wc -c < "$p/console.log") rep=$(wc -c < "$p/cases.xml") full=$((log + rep))
+  say "  prompt $bytes bytes; full evidence output $full bytes (log $log + report $rep)"
+  row "prompt: $(k $n) items, 1 failing" "<= 5%" "$bytes B" "$full B (log + report)" \
+    "$(calc '%.2f%%' "100 * $bytes / $full")" "$(yesno "$bytes <= 0.05 * $full")"
+}
+
+# ---------------------------------------------------------------- 6. growth
+
+# `specctl list --format json` time and peak memory at 1k, 10k and 100k scenarios (10 per file,
+# one aspect per file), and `specctl check` time on the same projects.
+bench_growth() {
+  local sizes=(1000 10000 100000) size p t i
+  ((tiny)) && sizes=(100 1000)
+  for size in "${sizes[@]}"; do
+    project "check-$size" --files $((size / 10)) --scenarios 6 --outlines 1 --rows 4 --aspects $((size / 10)) > /dev/null || return 1
+    "$bin" -C "$work/check-$size" list --format json > /dev/null || return 1
+  done
+  local -A lt=() ct=() lmed=() cmed=() peak=() judged=()
+  for ((i = 0; i < runs; i++)); do # round-robin over the sizes: noise spreads over all of them
+    for size in "${sizes[@]}"; do
+      time_us t "$bin" -C "$work/check-$size" list --format json || return 1
+      lt[$size]+="$t "
+    done
+  done
+  for size in "${sizes[@]}"; do
+    # check: median of up to 3 runs, one run from 100k scenarios up (it is slow there)
+    local c=$((size >= 100000 ? 1 : (runs < 3 ? runs : 3)))
+    for ((i = 0; i < c; i++)); do
+      time_us t "$bin" -C "$work/check-$size" check --jobs "$cores" --format json --output "$work/growth.json"
+      ct[$size]+="$t "
+    done
+    judged[$size]=$(json_get "$work/growth.json" '"%d of %d pass" % (d["summary"]["pass"], d["summary"]["total"])') || return 1
+  done
+  for size in "${sizes[@]}"; do
+    # shellcheck disable=SC2086
+    lmed[$size]=$(median ${lt[$size]}) cmed[$size]=$(median ${ct[$size]})
+    peak[$size]=$(peak_kb "$bin" -C "$work/check-$size" list --format json)
+    say "  $size scenarios + $((size / 10)) aspects: list $(ms "${lmed[$size]}") ms, peak $(mb "${peak[$size]}") MB, $(calc '%.1f' "${lmed[$size]} / $size") µs per scenario; check $(ms "${cmed[$size]}") ms (${judged[$size]})"
+    EXTRA+=("| $(k $size) | $((size / 10)) | $((size / 10)) | $(ms "${lmed[$size]}") | $(mb "${peak[$size]}") | $(calc '%.1f' "${lmed[$size]} / $size") | $(ms "${cmed[$size]}") | ${judged[$size]} |")
+  done
+  local last=${sizes[-1]} prev=${sizes[-2]}
+  row "growth: list time, $(k $last) scen" "- (shows growth)" "$(ms "${lmed[$last]}") ms" "$(ms "${lmed[$prev]}") ms at $(k $prev)" \
+    "$(calc '%.1fx' "${lmed[$last]} / ${lmed[$prev]}") for $((last / prev))x" "-"
+  row "growth: list peak memory, $(k $last) scen" "- (shows growth)" "$(mb "${peak[$last]}") MB" "$(mb "${peak[$prev]}") MB at $(k $prev)" \
+    "$(calc '%.1fx' "${peak[$last]} / ${peak[$prev]}") for $((last / prev))x" "-"
+  row "growth: check time, $(k $last) scen" "- (shows growth)" "$(ms "${cmed[$last]}") ms" "$(ms "${cmed[$prev]}") ms at $(k $prev)" \
+    "$(calc '%.1fx' "${cmed[$last]} / ${cmed[$prev]}") for $((last / prev))x" "-"
+}
+
+# ---------------------------------------------------------------- 4. watch latency
+
+# Under `specctl watch --format json` (100 ms debounce), a spec is saved (one step of one
+# scenario changed) SAVES times; the latency from each save to the runner starting, and to
+# watch printing the observation, at 1k and 10k scenarios.
+bench_watch() {
+  local sizes=(1000 10000) saves=15 size p out
+  ((tiny)) && sizes=(100) saves=3
+  for size in "${sizes[@]}"; do
+    p=$(project "watch-$size" --files $((size / 10)) --scenarios 10 --timestamps) || return 1
+    out=$(python3 "$root/benches/watch_driver.py" "$bin" "$p" "$saves") || { say "  watch_driver failed at $size scenarios"; return 1; }
+    echo "$out" > "$work/watch-$size.json"
+    local st rs
+    st=$(json_get "$work/watch-$size.json" '"%.1f %.1f" % (sorted(d["start_ms"])[len(d["start_ms"]) // 2], max(d["start_ms"]))')
+    rs=$(json_get "$work/watch-$size.json" '"%.1f %.1f" % (sorted(d["result_ms"])[len(d["result_ms"]) // 2], max(d["result_ms"]))')
+    say "  $size scenarios, $saves saves: save -> runner start median ${st% *} ms (max ${st#* }), save -> observation printed median ${rs% *} ms (max ${rs#* })"
+    row "watch: save -> evidence start, $(k $size) scen" "- (none set)" "${st% *} ms" "100 ms (the debounce)" "$(calc '%.2fx' "${st% *} / 100")" "-"
+    row "watch: save -> result printed, $(k $size) scen" "- (none set)" "${rs% *} ms" "100 ms (the debounce)" "$(calc '%.2fx' "${rs% *} / 100")" "-"
+  done
+}
+
+# ---------------------------------------------------------------- the run
+
+started=$SECONDS
+if [[ -n ${SPECCTL_BIN:-} ]]; then
+  bin=$(cd "$(dirname "$SPECCTL_BIN")" && pwd)/$(basename "$SPECCTL_BIN")
+else
+  say "building: cargo build --release --bin specctl"
+  cargo build --release --quiet --bin specctl || { say "run.sh: the release build failed"; exit 1; }
+  bin=$root/target/release/specctl
+fi
+[[ -x $bin ]] || { say "run.sh: no specctl binary at $bin"; exit 1; }
+
+cpu=$(grep -m 1 'model name' /proc/cpuinfo 2> /dev/null | cut -d: -f2- | sed 's/^ *//')
+memory=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo 2> /dev/null)
+commit=$(git rev-parse --short HEAD 2> /dev/null)
+git diff --quiet HEAD -- src Cargo.toml Cargo.lock 2> /dev/null || commit="$commit + uncommitted changes to src/"
+load=$(cut -d' ' -f1-3 /proc/loadavg 2> /dev/null)
+
+failed=()
+for b in "${BENCHMARKS[@]}"; do
+  if ! declare -F "bench_$b" > /dev/null; then
+    say "run.sh: no benchmark called $b (names: parse overhead batching prompt growth watch)"
+    failed+=("$b")
+    continue
+  fi
+  say "== $b$( ((tiny)) && echo ' (tiny)')"
+  t0=$SECONDS
+  if ! "bench_$b"; then
+    say "  $b: COULD NOT RUN"
+    failed+=("$b")
+    row "$b" "-" "could not run" "-" "-" "-"
+  fi
+  say "  ($((SECONDS - t0)) s)"
+done
+
+echo
+echo "machine: $cores cores (nproc), ${cpu:-unknown CPU}, ${memory:-unknown} memory, $(uname -sr); load average at start ${load:-unknown}"
+echo "specctl: ${commit:-unknown commit}, $bin"
+echo "mode: $( ((tiny)) && echo 'tiny (keeps the benchmarks working; judges nothing)' || echo full); medians of $runs run(s); $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo
+{
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' benchmark goal figure baseline ratio met
+  for i in "${!R_NAME[@]}"; do
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "${R_NAME[i]}" "${R_GOAL[i]}" "${R_FIG[i]}" "${R_BASE[i]}" "${R_RATIO[i]}" "${R_MET[i]}"
+  done
+} | awk -F '\t' '
+  { for (i = 1; i <= NF; i++) { cell[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } }
+  END {
+    for (r = 1; r <= NR; r++) {
+      line = "|"
+      for (i = 1; i <= 6; i++) line = line sprintf(" %-" w[i] "s |", cell[r, i])
+      print line
+      if (r == 1) { line = "|"; for (i = 1; i <= 6; i++) { d = ""; for (k = 0; k < w[i] + 2; k++) d = d "-"; line = line d "|" } print line }
+    }
+  }'
+if ((${#EXTRA[@]})); then
+  echo
+  echo "| scenarios | files | aspects | list ms | list peak MB | list µs/scenario | check ms | check verdicts |"
+  echo "|---|---|---|---|---|---|---|---|"
+  printf '%s\n' "${EXTRA[@]}"
+fi
+echo
+echo "total: $((SECONDS - started)) s; $( ((tiny)) && echo "goals not judged" || echo "$missed goal(s) missed")${failed[*]:+; could not run: ${failed[*]}}"
+
+((${#failed[@]})) && exit 1
+((strict && !tiny && missed)) && exit 1
+exit 0
