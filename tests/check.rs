@@ -4,9 +4,8 @@
 mod support;
 
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
-use support::Project;
+use support::{Project, alive, expect, statuses};
 
 const SHOP: &str = "Feature: Shop\n  Scenario: Buy\n    Given a shop\n\n  Scenario: Pay\n    Given a till\n\n  Scenario: Mystery\n    Given a fog\n";
 
@@ -25,27 +24,6 @@ fn project(run: &str, report: &str) -> Project {
     )
     .file("specs/shop.feature", SHOP);
     p
-}
-
-fn statuses(doc: &Value) -> BTreeMap<String, String> {
-    doc["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| {
-            (
-                i["id"].as_str().unwrap().to_string(),
-                i["status"].as_str().unwrap_or("none").to_string(),
-            )
-        })
-        .collect()
-}
-
-fn expect(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
 }
 
 const JUNIT: &str = r#"cat > "$1" <<'XML'
@@ -281,14 +259,6 @@ fn fault_a_report_naming_a_scenario_that_does_not_exist_is_ignored_with_a_warnin
             "runner `default` reported `Ghost` in `Shop`, which is no scenario of this project: ignored"
         ])
     );
-}
-
-fn alive(pid: &str) -> bool {
-    // A zombie is dead too: /proc says so in its state letter.
-    std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).is_ok_and(|stat| {
-        stat.rsplit_once(')')
-            .is_some_and(|(_, rest)| !rest.trim_start().starts_with('Z'))
-    })
 }
 
 #[test]

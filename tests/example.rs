@@ -3,7 +3,8 @@
 
 mod support;
 
-use serde_json::Value;
+use support::statuses;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -21,20 +22,6 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target).unwrap();
         }
     }
-}
-
-fn statuses(doc: &Value) -> BTreeMap<String, String> {
-    doc["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| {
-            (
-                i["id"].as_str().unwrap().to_string(),
-                i["status"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
 }
 
 fn example() -> support::Project {

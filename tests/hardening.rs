@@ -6,8 +6,8 @@ mod support;
 use serde_json::Value;
 use std::os::unix::fs::PermissionsExt;
 use std::process::Command;
-use support::Project;
 use support::greeting::{AGENT, greeting, tier};
+use support::{Project, alive};
 
 const TOKEN: &str = "tok_live_5f3a9c1e7b";
 
@@ -29,13 +29,6 @@ fn specctl(p: &Project, args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
-}
-
-fn alive(pid: &str) -> bool {
-    std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).is_ok_and(|s| {
-        s.rsplit_once(')')
-            .is_some_and(|(_, rest)| !rest.trim_start().starts_with('Z'))
-    })
 }
 
 #[test]

@@ -228,10 +228,7 @@ fn an_agent_that_hangs_is_killed_at_its_timeout() {
         run.stdout
     );
     let pid = std::fs::read_to_string(g.log.path().join("hang.pid")).unwrap();
-    let alive = std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).is_ok_and(|s| {
-        s.rsplit_once(')')
-            .is_some_and(|(_, rest)| !rest.trim_start().starts_with('Z'))
-    });
+    let alive = support::alive(&pid);
     assert!(
         !alive,
         "the agent's child {} outlived its timeout",

@@ -173,11 +173,7 @@ fn ctrl_c_ends_the_agent_records_the_turn_and_exits_130() {
         libc::kill(child.id() as i32, libc::SIGINT);
     }
     assert_eq!(child.wait().unwrap().code(), Some(130));
-    let alive =
-        std::fs::read_to_string(format!("/proc/{}/stat", agent_child.trim())).is_ok_and(|s| {
-            s.rsplit_once(')')
-                .is_some_and(|(_, rest)| !rest.trim_start().starts_with('Z'))
-        });
+    let alive = support::alive(&agent_child);
     assert!(!alive, "the agent's child outlived Ctrl-C");
     assert_eq!(turn_states(&g), ["interrupted"]);
 }

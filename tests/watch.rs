@@ -4,13 +4,12 @@
 mod support;
 
 use serde_json::Value;
-use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
-use support::Project;
+use support::{Project, expect, statuses};
 
 /// Passes when src/greeting says hello; logs each start and the items it was asked for.
 const RUNNER: &str = r#"#!/bin/sh
@@ -115,27 +114,6 @@ impl Watch {
         }
         self.child.wait().unwrap().code().unwrap_or(-1)
     }
-}
-
-fn statuses(doc: &Value) -> BTreeMap<String, String> {
-    doc["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| {
-            (
-                i["id"].as_str().unwrap().to_string(),
-                i["status"].as_str().unwrap_or("none").to_string(),
-            )
-        })
-        .collect()
-}
-
-fn expect(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
 }
 
 #[test]
@@ -307,10 +285,7 @@ fn ctrl_c_ends_the_running_evidence_and_exits_130() {
     }
     let pid = std::fs::read_to_string(&pid_file).expect("the evidence started");
     assert_eq!(w.stop(), 130);
-    let alive = std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).is_ok_and(|s| {
-        s.rsplit_once(')')
-            .is_some_and(|(_, rest)| !rest.trim_start().starts_with('Z'))
-    });
+    let alive = support::alive(&pid);
     assert!(
         !alive,
         "the evidence's child {} outlived Ctrl-C",

@@ -76,3 +76,34 @@ impl Run {
         })
     }
 }
+
+/// Each item's `status` in a JSON document, by id ("none" where there is none).
+pub fn statuses(doc: &serde_json::Value) -> std::collections::BTreeMap<String, String> {
+    doc["items"]
+        .as_array()
+        .expect("an items array")
+        .iter()
+        .map(|i| {
+            (
+                i["id"].as_str().unwrap_or_default().to_string(),
+                i["status"].as_str().unwrap_or("none").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The map `statuses` must equal.
+pub fn expect(pairs: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// Whether a process still runs; a zombie is dead too, and /proc says so in its state letter.
+pub fn alive(pid: &str) -> bool {
+    std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).is_ok_and(|stat| {
+        stat.rsplit_once(')')
+            .is_some_and(|(_, rest)| !rest.trim_start().starts_with('Z'))
+    })
+}
