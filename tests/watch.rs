@@ -247,9 +247,12 @@ fn on_busy_restart_ends_the_hanging_evidence_and_starts_again() {
     std::thread::sleep(Duration::from_millis(600));
     std::fs::remove_file(w.project.path().join("hang")).unwrap();
     w.write("src/greeting", "hello\n");
-    // Not 60 s: the hung run was ended when the second change came.
-    let doc = w.next();
-    assert_eq!(statuses(&doc)["specs/g.feature::Hello"], "pass");
+    // Each wait is at most 30 s, so reaching "pass" proves the 60 s hang was ended when the
+    // second change came (on a slow machine the first change may also show, as "fail").
+    let mut doc = w.next();
+    while statuses(&doc)["specs/g.feature::Hello"] != "pass" {
+        doc = w.next();
+    }
     assert_eq!(w.stop(), 130);
 }
 
