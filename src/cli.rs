@@ -1,6 +1,7 @@
 //! The command line: clap definitions, documented so that `--help` teaches the tool.
 
 use crate::report::style::ColorChoice;
+use crate::watch::OnBusy;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -11,8 +12,9 @@ use std::path::PathBuf;
     about = "Keep code true to its specs: Gherkin scenarios and aspects, proven by their evidence",
     long_about = "specctl reads a project's desired state (Gherkin scenarios in specs/*.feature and \
 aspects in aspects/*.md), runs the evidence that proves each item, and reports what does not hold.\n\n\
-Exit codes: 0 success, 1 some item does not hold, 2 invalid input or configuration, 130 \
-interrupted.",
+Exit codes: 0 success, 1 some item does not hold, 2 invalid input or configuration, 129 \
+stopped by SIGHUP (a closed terminal), 130 interrupted (Ctrl-C, SIGTERM). Whatever stops it, \
+every process specctl started is ended with its whole process group.",
     after_help = "Run `specctl <command> --help` for the details of a command."
 )]
 pub struct Cli {
@@ -21,8 +23,8 @@ pub struct Cli {
     pub dir: Option<PathBuf>,
 
     /// When to use colour (NO_COLOR is honoured with `auto`)
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
-    pub color: ColorChoice,
+    #[arg(long = "color", value_enum, default_value_t = ColorArg::Auto, global = true)]
+    pub color_arg: ColorArg,
 
     /// Print less: only errors and the summary
     #[arg(short, long, global = true)]
@@ -85,7 +87,8 @@ again; repeat until every selected item holds. A tier that makes no progress for
 turns hands over to the next; every tier spent, or the turn, wall-time or dollar budget spent, \
 stops the run. Each turn's working tree is kept under refs/specctl/ in git.\n\n\
 Exit codes: 0 converged; 1 stopped with items still not holding; 2 invalid input, or no agent \
-configured; 130 interrupted."
+configured, or the run's own guarantees could not be kept (a snapshot that cannot be taken, a \
+store that cannot be written: the message says which and what to do); 130 interrupted."
     )]
     Reconcile(ReconcileArgs),
 
@@ -153,8 +156,8 @@ pub struct WatchArgs {
     pub reconcile: bool,
 
     /// What a change does while evidence runs
-    #[arg(long, value_enum, default_value_t = crate::watch::OnBusy::Queue)]
-    pub on_busy: crate::watch::OnBusy,
+    #[arg(long = "on-busy", value_enum, default_value_t = OnBusyArg::Queue)]
+    pub on_busy_arg: OnBusyArg,
 
     /// How long files must be quiet before an observation starts, in milliseconds
     #[arg(long, value_name = "MS", default_value_t = 100)]
@@ -262,6 +265,48 @@ pub struct Selection {
 pub enum Format {
     Human,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnBusyArg {
+    /// Let the running observation finish, then run one more
+    Queue,
+    /// End the running evidence's process groups and start again
+    Restart,
+}
+
+impl Cli {
+    /// `--color`, as the report layer takes it.
+    pub fn color(&self) -> ColorChoice {
+        match self.color_arg {
+            ColorArg::Auto => ColorChoice::Auto,
+            ColorArg::Always => ColorChoice::Always,
+            ColorArg::Never => ColorChoice::Never,
+        }
+    }
+}
+
+impl WatchArgs {
+    pub fn on_busy(&self) -> OnBusy {
+        match self.on_busy_arg {
+            OnBusyArg::Queue => OnBusy::Queue,
+            OnBusyArg::Restart => OnBusy::Restart,
+        }
+    }
+}
+
+impl Selection {
+    /// The FILTERs and tag expression, checked, as every command applies them.
+    pub fn selector(&self) -> Result<crate::selection::Selector, crate::tag_expr::TagExprError> {
+        crate::selection::Selector::new(&self.filters, self.tags.as_deref())
+    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,8 @@ use std::path::Path;
 use std::time::Duration;
 
 pub const FILE_NAME: &str = "specctl.yaml";
+/// The default bound on a prompt's size; excerpts are trimmed first, never the spec text.
+pub const DEFAULT_MAX_PROMPT_BYTES: usize = 24 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -123,7 +125,7 @@ impl Default for Reconcile {
             protect: vec!["specs/**".into(), "aspects/**".into(), "evidence/**".into()],
             on_regression: OnRegression::Revert,
             wall_time: Duration::from_secs(60 * 60),
-            max_prompt_bytes: crate::reconcile::prompt::DEFAULT_MAX_BYTES,
+            max_prompt_bytes: DEFAULT_MAX_PROMPT_BYTES,
         }
     }
 }
@@ -167,7 +169,7 @@ impl Config {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => text,
                 Err(err) => {
-                    let (line, column) = crate::desired::source::position_of_byte(
+                    let (line, column) = crate::input_error::position_of_byte(
                         err.as_bytes(),
                         err.utf8_error().valid_up_to(),
                     );

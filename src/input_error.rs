@@ -50,3 +50,18 @@ impl fmt::Display for InputError {
 }
 
 impl std::error::Error for InputError {}
+
+/// 1-based line and character column of byte `at`, counting only the valid text before it.
+pub(crate) fn position_of_byte(bytes: &[u8], at: usize) -> (usize, usize) {
+    let before = &bytes[..at.min(bytes.len())];
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    (line, column)
+}

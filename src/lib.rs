@@ -9,6 +9,7 @@ pub mod exit;
 pub mod failpoint;
 pub mod input_error;
 pub mod observe;
+pub mod process;
 pub mod project;
 pub mod reconcile;
 pub mod redact;

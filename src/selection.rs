@@ -1,7 +1,6 @@
 //! Which items a command works on: FILTER arguments pick items by file, folder or id prefix,
 //! `--tags` by a Cucumber tag expression.
 
-use crate::cli::Selection;
 use crate::desired::Item;
 use crate::tag_expr::{TagExpr, TagExprError};
 
@@ -13,10 +12,10 @@ pub struct Selector {
 }
 
 impl Selector {
-    pub fn new(selection: &Selection) -> Result<Selector, TagExprError> {
-        let tags = selection.tags.as_deref().map(TagExpr::parse).transpose()?;
+    pub fn new(filters: &[String], tags: Option<&str>) -> Result<Selector, TagExprError> {
+        let tags = tags.map(TagExpr::parse).transpose()?;
         Ok(Selector {
-            filters: selection.filters.clone(),
+            filters: filters.to_vec(),
             tags,
         })
     }
@@ -47,22 +46,10 @@ fn matches_one(item: &Item, filter: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::desired::ItemKind;
+    use crate::desired::item::fixture;
 
     fn item(file: &str, id: &str) -> Item {
-        Item {
-            id: id.into(),
-            kind: ItemKind::Scenario,
-            file: file.into(),
-            line: 1,
-            name: String::new(),
-            tags: vec![],
-            steps: None,
-            evidence: None,
-            generation: String::new(),
-            scenario: None,
-            aspect: None,
-        }
+        fixture::scenario(id, file)
     }
 
     #[test]
@@ -87,19 +74,9 @@ mod tests {
         let mut a = item("specs/a.feature", "specs/a.feature::x");
         a.tags = vec!["@fast".into()];
         let b = item("specs/b.feature", "specs/b.feature::y");
-        let sel = Selector::new(&Selection {
-            filters: vec!["specs".into()],
-            tags: Some("@fast".into()),
-        })
-        .unwrap();
+        let sel = Selector::new(&["specs".into()], Some("@fast")).unwrap();
         assert!(sel.matches(&a));
         assert!(!sel.matches(&b));
-        assert!(
-            Selector::new(&Selection {
-                filters: vec![],
-                tags: Some("@a and".into())
-            })
-            .is_err()
-        );
+        assert!(Selector::new(&[], Some("@a and")).is_err());
     }
 }

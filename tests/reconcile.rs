@@ -376,3 +376,24 @@ fn a_red_turn_counts_when_an_undefined_item_now_fails() {
     );
     assert!(g.prompt(2).contains("no welcome yet"));
 }
+
+#[test]
+fn a_desired_state_that_turns_invalid_mid_run_stops_it_with_exit_two() {
+    // With nothing protected by glob, a new spec file the agent writes is not undone; the
+    // next observation cannot read it, and nothing observed against it can be trusted.
+    let g = greeting(
+        &tier(
+            "scribbler",
+            "write specs/broken.feature 'this is not gherkin'",
+        ),
+        "  protect: []\n  stall_turns: 3\n  max_turns: 3\n",
+        true,
+    );
+    let run = g.run(&["reconcile"]);
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.stderr,
+        "error: the desired state became invalid during the run: run `specctl list` to see where\n"
+    );
+    assert_eq!(g.turns().len(), 1);
+}

@@ -148,6 +148,16 @@ fn killed_during_a_store_write_loses_no_more_than_that_write() {
 
 #[test]
 fn ctrl_c_ends_the_agent_records_the_turn_and_exits_130() {
+    interrupt_the_agent(libc::SIGINT, 130);
+}
+
+#[test]
+fn a_closed_terminal_ends_the_agent_records_the_turn_and_exits_129() {
+    // SIGHUP, as a closed terminal or a dropped SSH session sends it.
+    interrupt_the_agent(libc::SIGHUP, 129);
+}
+
+fn interrupt_the_agent(signal: i32, code: i32) {
     let g = greeting(
         &tier("slow", "hang"),
         "  stall_turns: 3\n  max_turns: 3\n",
@@ -170,11 +180,11 @@ fn ctrl_c_ends_the_agent_records_the_turn_and_exits_130() {
     }
     let agent_child = std::fs::read_to_string(&pid_file).expect("the agent started");
     unsafe {
-        libc::kill(child.id() as i32, libc::SIGINT);
+        libc::kill(child.id() as i32, signal);
     }
-    assert_eq!(child.wait().unwrap().code(), Some(130));
+    assert_eq!(child.wait().unwrap().code(), Some(code));
     let alive = support::alive(&agent_child);
-    assert!(!alive, "the agent's child outlived Ctrl-C");
+    assert!(!alive, "the agent's child outlived signal {signal}");
     assert_eq!(turn_states(&g), ["interrupted"]);
 }
 
@@ -349,4 +359,18 @@ fn a_corrupt_or_truncated_store_is_a_clear_error_with_a_way_out() {
         );
         assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     }
+    // reconcile opens the store before it starts anything, and says the same.
+    std::fs::write(
+        &db,
+        b"garbage, not a database at all...............................",
+    )
+    .unwrap();
+    let run = g.run(&["reconcile"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("remove it and run again"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(g.read("src/greeting"), "hi\n", "no agent ran");
 }

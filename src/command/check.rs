@@ -1,6 +1,6 @@
 //! `specctl check`: observe once, record the observation, report it.
 
-use super::{Loaded, load, print, print_problems};
+use super::{Loaded, interruptible, jobs, load, print, print_problems};
 use crate::cli::{CheckArgs, CheckFormat, Cli};
 use crate::exit::Exit;
 use crate::observe::{self, Observation, Options};
@@ -10,10 +10,9 @@ use crate::store::Store;
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::time::Instant;
-use tokio::sync::watch;
 
 pub fn run(cli: &Cli, args: &CheckArgs) -> Exit {
-    let err_style = Style::stderr(cli.color);
+    let err_style = Style::stderr(cli.color());
     let loaded = match load(cli, &args.selection) {
         Ok(loaded) => loaded,
         Err(exit) => return exit,
@@ -24,22 +23,18 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Exit {
         return Exit::Invalid;
     }
     let started = Instant::now();
-    let observed = match observe_items(cli, args, &loaded) {
+    let (observed, signal) = match observe_items(cli, args, &loaded) {
         Ok(observed) => observed,
-        Err(err) => return super::fatal(err_style, &err),
+        Err(exit) => return exit,
     };
     let duration_ms = started.elapsed().as_millis() as u64;
     let mut warnings = loaded.state.warnings.clone();
     warnings.extend(observed.warnings.iter().cloned());
-    match Store::open(&loaded.project.root) {
-        Ok(mut store) => {
-            if let Err(err) = store.record(&observed.observations) {
-                warnings.push(err.to_string());
-            }
-        }
-        Err(err) => warnings.push(err.to_string()),
+    let recorded =
+        Store::open(&loaded.project.root).and_then(|mut s| s.record(&observed.observations));
+    if let Err(err) = recorded {
+        warnings.push(err.to_string());
     }
-
     let items = loaded.selected();
     let by_id: HashMap<&str, &Observation> = observed
         .observations
@@ -51,46 +46,18 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Exit {
         .map(|i| Outcome::from_observation(i, by_id.get(i.id.as_str()).copied()))
         .collect();
     let counts = Counts::of(&outcomes, duration_ms);
-    let color = args.output.is_none() && Style::stdout(cli.color).color;
-    let text = match args.format {
-        CheckFormat::Human => check::human(&outcomes, &counts, Style { color }, cli.quiet),
-        CheckFormat::Json => {
-            json::check(&outcomes, &counts, &loaded.state.errors, &warnings) + "\n"
-        }
-        CheckFormat::Junit => junit::render(&outcomes, duration_ms) + "\n",
-        CheckFormat::Github => github::annotations(&outcomes, &counts),
-    };
-    if args.format == CheckFormat::Github
-        && let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty())
-        && let Err(err) = append(
-            std::path::Path::new(&path),
-            &github::summary(&outcomes, &counts),
-        )
-    {
-        warnings.push(format!("cannot append to $GITHUB_STEP_SUMMARY: {err}"));
-    }
-    match &args.output {
-        Some(path) => {
-            if let Err(err) = std::fs::write(path, &text) {
-                return super::fatal(
-                    err_style,
-                    &format!("cannot write {}: {err}", path.display()),
-                );
-            }
-            print(&format!("{}\n", counts.closing_line()));
-        }
-        None => print(&text),
+    if let Err(exit) = report(cli, args, &loaded, &outcomes, &counts, &mut warnings) {
+        return exit;
     }
     if args.format != CheckFormat::Json {
         print_problems(&loaded.state, &warnings, err_style);
     }
-
     if observed.interrupted {
         eprintln!(
             "{} interrupted: every evidence process was ended",
             err_style.yellow(&err_style.bold("warning:"))
         );
-        Exit::Interrupted
+        Exit::interrupted_by(signal)
     } else if !loaded.state.errors.is_empty() {
         Exit::Invalid
     } else if outcomes.iter().all(Outcome::holds) {
@@ -100,76 +67,90 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Exit {
     }
 }
 
+/// Renders the observation in the chosen format, to stdout or `--output`.
+fn report(
+    cli: &Cli,
+    args: &CheckArgs,
+    loaded: &Loaded,
+    outcomes: &[Outcome<'_>],
+    counts: &Counts,
+    warnings: &mut Vec<String>,
+) -> Result<(), Exit> {
+    let color = args.output.is_none() && Style::stdout(cli.color()).color;
+    let duration_ms = counts.duration_ms;
+    let text = match args.format {
+        CheckFormat::Human => check::human(outcomes, counts, Style { color }, cli.quiet),
+        CheckFormat::Json => json::check(outcomes, counts, &loaded.state.errors, warnings) + "\n",
+        CheckFormat::Junit => junit::render(outcomes, duration_ms) + "\n",
+        CheckFormat::Github => github::annotations(outcomes, counts),
+    };
+    if args.format == CheckFormat::Github
+        && let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty())
+        && let Err(err) = append(
+            std::path::Path::new(&path),
+            &github::summary(outcomes, counts),
+        )
+    {
+        warnings.push(format!("cannot append to $GITHUB_STEP_SUMMARY: {err}"));
+    }
+    match &args.output {
+        Some(path) => {
+            if let Err(err) = std::fs::write(path, &text) {
+                let style = Style::stderr(cli.color());
+                return Err(super::fatal(
+                    style,
+                    &format!("cannot write {}: {err}", path.display()),
+                ));
+            }
+            print(&format!("{}\n", counts.closing_line()));
+        }
+        None => print(&text),
+    }
+    Ok(())
+}
+
 fn observe_items(
     cli: &Cli,
     args: &CheckArgs,
     loaded: &Loaded,
-) -> std::io::Result<observe::Observed> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+) -> Result<(observe::Observed, Option<i32>), Exit> {
     let items = loaded.selected();
-    let jobs = args
-        .jobs
-        .map(usize::from)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let show_progress =
         args.format == CheckFormat::Human && !cli.quiet && std::io::stderr().is_terminal();
-    let bar = show_progress.then(|| {
-        let bar = indicatif::ProgressBar::new(0);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} running evidence {pos}/{len} {elapsed}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-        );
-        bar.enable_steady_tick(std::time::Duration::from_millis(120));
-        bar
-    });
-    let progress_bar = bar.clone();
-    let on_progress: Option<Box<dyn Fn(usize, usize) + Send + Sync>> = progress_bar.map(|bar| {
+    let bar = show_progress.then(progress_bar);
+    let on_progress: Option<Box<dyn Fn(usize, usize) + Send + Sync>> = bar.clone().map(|bar| {
         Box::new(move |done: usize, total: usize| {
             bar.set_length(total as u64);
             bar.set_position(done as u64);
         }) as Box<dyn Fn(usize, usize) + Send + Sync>
     });
-    let observed = runtime.block_on(async {
-        let (tx, rx) = watch::channel(false);
-        let signals = tokio::spawn(stop_on_signal(tx));
-        let observed = observe::observe(
+    let observed = interruptible(Style::stderr(cli.color()), |interrupt| {
+        observe::observe(
             &loaded.project.root,
             &loaded.project.config,
             &loaded.state.items,
             &items,
             Options {
-                jobs,
-                interrupt: rx,
+                jobs: jobs(args.jobs),
+                interrupt,
                 on_progress,
             },
         )
-        .await;
-        signals.abort();
-        observed
     });
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    Ok(observed)
+    observed
 }
 
-/// Ctrl-C or SIGTERM: tell every running evidence to end its process group.
-pub(crate) async fn stop_on_signal(tx: watch::Sender<bool>) {
-    use tokio::signal::unix::{SignalKind, signal};
-    let Ok(mut term) = signal(SignalKind::terminate()) else {
-        let _ = tokio::signal::ctrl_c().await;
-        let _ = tx.send(true);
-        return;
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term.recv() => {}
-    }
-    let _ = tx.send(true);
+fn progress_bar() -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} running evidence {pos}/{len} {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
 }
 
 fn append(path: &std::path::Path, text: &str) -> std::io::Result<()> {

@@ -15,8 +15,8 @@ pub fn run(cli: &Cli, args: &ListArgs) -> Exit {
     match args.format {
         Format::Json => print(&(json::list(&items, &state.errors, &state.warnings) + "\n")),
         Format::Human => {
-            print(&list::human(&items, Style::stdout(cli.color)));
-            print_problems(state, &state.warnings, Style::stderr(cli.color));
+            print(&list::human(&items, Style::stdout(cli.color())));
+            print_problems(state, &state.warnings, Style::stderr(cli.color()));
         }
     }
     if state.errors.is_empty() {

@@ -1,28 +1,17 @@
 //! `specctl log`: the sessions of reconcile and their turns, from the store.
 
-use super::{fatal, print};
+use super::{fatal, history, print};
 use crate::cli::{Cli, LogArgs};
 use crate::exit::Exit;
-use crate::project::Project;
 use crate::report::style::Style;
-use crate::store::{self, SessionRow, Store, TurnRow};
+use crate::store::{SessionRow, TurnRow};
 use std::fmt::Write;
 
 pub fn run(cli: &Cli, args: &LogArgs) -> Exit {
-    let err_style = Style::stderr(cli.color);
-    let project = match Project::open(cli.dir.as_deref()) {
-        Ok(p) => p,
-        Err(err) => return fatal(err_style, &err),
-    };
-    if !project.root.join(store::DIR).join(store::FILE).is_file() {
-        return fatal(
-            err_style,
-            &"no reconcile has run in this project yet: see `specctl reconcile --help`",
-        );
-    }
-    let store = match Store::open(&project.root) {
-        Ok(s) => s,
-        Err(err) => return fatal(err_style, &err),
+    let err_style = Style::stderr(cli.color());
+    let (_, store) = match history(cli, err_style) {
+        Ok(opened) => opened,
+        Err(exit) => return exit,
     };
     let session = match store.session(args.session) {
         Ok(Some(s)) => s,
@@ -40,7 +29,7 @@ pub fn run(cli: &Cli, args: &LogArgs) -> Exit {
         Ok(t) => t,
         Err(err) => return fatal(err_style, &err),
     };
-    let style = Style::stdout(cli.color);
+    let style = Style::stdout(cli.color());
     match args.turn {
         None => print(&overview(&session, &turns, style)),
         Some(n) => match turns.iter().find(|t| t.number == n) {

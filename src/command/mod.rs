@@ -12,9 +12,11 @@ pub mod watch;
 use crate::cli::{Cli, Command, Selection};
 use crate::desired::{self, DesiredState, Item};
 use crate::exit::Exit;
+use crate::process::Interrupt;
 use crate::project::Project;
 use crate::report::{diagnostic, style::Style};
 use crate::selection::Selector;
+use crate::store::{self, Store};
 
 /// Runs the command `cli` names.
 pub fn run(cli: &Cli) -> Exit {
@@ -50,9 +52,9 @@ impl Loaded {
 /// Opens the project and reads its desired state; a config error is put first among the
 /// input errors. `Err` when nothing can be done at all (no such folder, a bad tag expression).
 pub(crate) fn load(cli: &Cli, selection: &Selection) -> Result<Loaded, Exit> {
-    let style = Style::stderr(cli.color);
+    let style = Style::stderr(cli.color());
     let project = Project::open(cli.dir.as_deref()).map_err(|err| fatal(style, &err))?;
-    let selector = Selector::new(selection).map_err(|err| fatal(style, &err))?;
+    let selector = selection.selector().map_err(|err| fatal(style, &err))?;
     let mut state = desired::load(&project.root, &project.config);
     if let Some(err) = &project.config_error {
         state.errors.insert(0, err.clone());
@@ -69,7 +71,7 @@ pub(crate) fn load(cli: &Cli, selection: &Selection) -> Result<Loaded, Exit> {
 pub(crate) fn load_valid(cli: &Cli, selection: &Selection) -> Result<Loaded, Exit> {
     let loaded = load(cli, selection)?;
     if loaded.project.config_error.is_some() || !loaded.state.errors.is_empty() {
-        print_problems(&loaded.state, &[], Style::stderr(cli.color));
+        print_problems(&loaded.state, &[], Style::stderr(cli.color()));
         return Err(Exit::Invalid);
     }
     Ok(loaded)
@@ -105,11 +107,39 @@ pub(crate) fn jobs(arg: Option<u16>) -> usize {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
 }
 
-/// A runtime for one command: evidence and agents are I/O-bound, one thread serves them.
-pub(crate) fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread()
+/// Runs `work` on a runtime of its own, with the interrupt that Ctrl-C, SIGTERM and SIGHUP
+/// set; returns its result and the signal that stopped it, if one did. Evidence and agents
+/// are I/O-bound, so one thread serves them.
+pub(crate) fn interruptible<T, F>(
+    style: Style,
+    work: impl FnOnce(tokio::sync::watch::Receiver<bool>) -> F,
+) -> Result<(T, Option<i32>), Exit>
+where
+    F: std::future::Future<Output = T>,
+{
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
+        .map_err(|err| fatal(style, &format!("cannot start the async runtime: {err}")))?;
+    Ok(runtime.block_on(async {
+        let interrupt = Interrupt::on_signals();
+        let out = work(interrupt.receiver()).await;
+        (out, interrupt.signal())
+    }))
+}
+
+/// The project and its store, for the commands that read a reconcile's history (`log`,
+/// `undo`): an error when no reconcile has run yet.
+pub(crate) fn history(cli: &Cli, style: Style) -> Result<(Project, Store), Exit> {
+    let project = Project::open(cli.dir.as_deref()).map_err(|err| fatal(style, &err))?;
+    if !project.root.join(store::DIR).join(store::FILE).is_file() {
+        return Err(fatal(
+            style,
+            &"no reconcile has run in this project yet: see `specctl reconcile --help`",
+        ));
+    }
+    let store = Store::open(&project.root).map_err(|err| fatal(style, &err))?;
+    Ok((project, store))
 }
 
 /// Writes `text` to stdout; a closed pipe (`specctl list | head`) is not worth a message.

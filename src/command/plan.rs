@@ -1,37 +1,36 @@
 //! `specctl plan`: observe, then show the delta and the first turn's exact prompt.
 
-use super::{fatal, jobs, load_valid, print, runtime};
+use super::{interruptible, jobs, load_valid, print};
 use crate::cli::{Cli, Format, PlanArgs};
 use crate::exit::Exit;
-use crate::reconcile::delta;
+use crate::reconcile::delta::{self, Phase};
+use crate::reconcile::driver::observe_for_plan;
 use crate::reconcile::ledger::Ledger;
-use crate::reconcile::run::{observe_pass, prompt_for};
+use crate::reconcile::pass::{Pass, prompt_for};
 use crate::report::style::Style;
-use serde_json::json;
-use tokio::sync::watch;
+use serde_json::{Value, json};
 
 pub fn run(cli: &Cli, args: &PlanArgs) -> Exit {
-    let err_style = Style::stderr(cli.color);
+    let err_style = Style::stderr(cli.color());
     let loaded = match load_valid(cli, &args.selection) {
         Ok(loaded) => loaded,
         Err(exit) => return exit,
     };
-    let runtime = match runtime() {
-        Ok(rt) => rt,
-        Err(err) => return fatal(err_style, &err),
-    };
     let (root, config) = (&loaded.project.root, &loaded.project.config);
-    let pass = runtime.block_on(async {
-        let (tx, rx) = watch::channel(false);
-        let signals = tokio::spawn(super::check::stop_on_signal(tx));
-        let pass = observe_pass(root, config, &loaded.selector, jobs(args.jobs), rx).await;
-        signals.abort();
-        pass
+    let observed = interruptible(err_style, |interrupt| {
+        observe_for_plan(root, config, &loaded.selector, jobs(args.jobs), interrupt)
     });
+    let ((pass, unrecorded), signal) = match observed {
+        Ok(observed) => observed,
+        Err(exit) => return exit,
+    };
     if pass.interrupted {
-        return Exit::Interrupted;
+        return Exit::interrupted_by(signal);
     }
-    let Some((phase, ids)) = delta::next(&pass.order, &pass.verdicts) else {
+    if let Some(err) = unrecorded {
+        eprintln!("{} {err}", err_style.yellow(&err_style.bold("warning:")));
+    }
+    let Some((phase, ids)) = delta::next(&pass.verdicts.order, &pass.verdicts.of) else {
         match args.format {
             Format::Json => print(&format!(
                 "{}\n",
@@ -41,17 +40,9 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> Exit {
         }
         return Exit::Success;
     };
-    let ledger = Ledger::start(&pass.verdicts);
+    let ledger = Ledger::start(&pass.verdicts.of);
     let prompt = prompt_for(&pass, config, 1, phase, &ids, &ledger, Vec::new());
-    let delta: Vec<_> = pass
-        .order
-        .iter()
-        .filter(|id| pass.verdicts.get(*id).is_some_and(|v| !v.holds()))
-        .map(|id| {
-            let o = pass.observations.get(id);
-            json!({"id": id, "status": o.map(|o| o.verdict), "message": o.and_then(|o| o.message.clone())})
-        })
-        .collect();
+    let delta = delta_of(&pass);
     match args.format {
         Format::Json => {
             let doc = json!({
@@ -68,26 +59,7 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> Exit {
             ));
         }
         Format::Human => {
-            let style = Style::stdout(cli.color);
-            let n = delta.len();
-            let mut out = format!(
-                "{} ({n} {} not hold)\n",
-                style.bold("delta"),
-                if n == 1 { "item does" } else { "items do" }
-            );
-            for d in &delta {
-                out.push_str(&format!(
-                    "  {}  {}\n",
-                    d["id"].as_str().unwrap_or_default(),
-                    d["status"].as_str().unwrap_or_default()
-                ));
-            }
-            out.push_str(&format!(
-                "\n{} ({} phase, {} bytes):\n\n{prompt}",
-                style.bold("the prompt of turn 1"),
-                phase.as_str(),
-                prompt.len()
-            ));
+            let mut out = human(&delta, phase, &prompt, Style::stdout(cli.color()));
             if config.agents.is_empty() {
                 out.push_str("\nnote: no agent is configured, so `specctl reconcile` would refuse to start; see `specctl reconcile --help`\n");
             }
@@ -95,4 +67,35 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> Exit {
         }
     }
     Exit::Failure
+}
+
+/// Every selected item that does not hold, with its verdict and message.
+fn delta_of(pass: &Pass) -> Vec<Value> {
+    pass.not_holding()
+        .into_iter()
+        .map(|(id, verdict, message)| json!({"id": id, "status": verdict, "message": message}))
+        .collect()
+}
+
+fn human(delta: &[Value], phase: Phase, prompt: &str, style: Style) -> String {
+    let n = delta.len();
+    let mut out = format!(
+        "{} ({n} {} not hold)\n",
+        style.bold("delta"),
+        if n == 1 { "item does" } else { "items do" }
+    );
+    for d in delta {
+        out.push_str(&format!(
+            "  {}  {}\n",
+            d["id"].as_str().unwrap_or_default(),
+            d["status"].as_str().unwrap_or_default()
+        ));
+    }
+    out.push_str(&format!(
+        "\n{} ({} phase, {} bytes):\n\n{prompt}",
+        style.bold("the prompt of turn 1"),
+        phase.as_str(),
+        prompt.len()
+    ));
+    out
 }

@@ -1,11 +1,12 @@
-//! `specctl reconcile`: drive the configured agents until the selected items hold.
+//! `specctl reconcile`: drive the configured agents until the selected items hold, telling
+//! each event of the loop as a line.
 
-use super::{fatal, jobs, load_valid, runtime};
+use super::{fatal, interruptible, jobs, load_valid};
 use crate::cli::{Cli, ReconcileArgs};
 use crate::exit::Exit;
-use crate::reconcile::run::{End, Settings, reconcile};
+use crate::reconcile::{End, Event, ReconcileError, Settings, reconcile};
+use crate::report::outcome::closing_line;
 use crate::report::style::Style;
-use tokio::sync::watch;
 
 pub const NO_AGENT: &str =
     "no agent is configured: `specctl reconcile` hands the failing items to the coding agents \
@@ -23,7 +24,7 @@ kind is claude, codex, aider or command. Any command works: it gets the prompt o
 file named by {prompt_file}. `specctl plan` shows the prompt without running an agent.";
 
 pub fn run(cli: &Cli, args: &ReconcileArgs) -> Exit {
-    let err_style = Style::stderr(cli.color);
+    let err_style = Style::stderr(cli.color());
     let loaded = match load_valid(cli, &args.selection) {
         Ok(loaded) => loaded,
         Err(exit) => return exit,
@@ -32,28 +33,27 @@ pub fn run(cli: &Cli, args: &ReconcileArgs) -> Exit {
     if config.agents.is_empty() {
         return fatal(err_style, &NO_AGENT);
     }
-    let runtime = match runtime() {
-        Ok(rt) => rt,
-        Err(err) => return fatal(err_style, &err),
-    };
-    let style = Style::stdout(cli.color);
-    let end = runtime.block_on(async {
-        let (tx, rx) = watch::channel(false);
-        let signals = tokio::spawn(super::check::stop_on_signal(tx));
-        let end = reconcile(Settings {
+    let style = Style::stdout(cli.color());
+    let ran = interruptible(err_style, |interrupt| {
+        let settings = Settings {
             root: &loaded.project.root,
             config,
             selector: &loaded.selector,
             jobs: jobs(args.jobs),
-            style,
-            interrupt: rx,
-            log_to_stderr: false,
+            interrupt,
             new_session: args.new_session,
-        })
-        .await;
-        signals.abort();
-        end
+        };
+        async move { reconcile(settings, &mut |e| println!("{}", line(&e, style))).await }
     });
+    match ran {
+        Ok((Ok(end), _)) => ended(&end, style),
+        Ok((Err(err), signal)) => failed(&err, signal, err_style),
+        Err(exit) => exit,
+    }
+}
+
+/// The closing lines of a run that came to a decision.
+pub(crate) fn ended(end: &End, style: Style) -> Exit {
     match end {
         End::Converged { turns: 0, .. } => {
             println!(
@@ -63,11 +63,11 @@ pub fn run(cli: &Cli, args: &ReconcileArgs) -> Exit {
             Exit::Success
         }
         End::Converged { turns, cost_usd } => {
+            let word = if *turns == 1 { "turn" } else { "turns" };
             println!(
                 "{}",
                 style.green(&format!(
-                    "converged after {turns} {} (${cost_usd:.4} reported)",
-                    if turns == 1 { "turn" } else { "turns" }
+                    "converged after {turns} {word} (${cost_usd:.4} reported)"
                 ))
             );
             Exit::Success
@@ -78,7 +78,7 @@ pub fn run(cli: &Cli, args: &ReconcileArgs) -> Exit {
             why,
             items,
         } => {
-            let word = if turns == 1 { "turn" } else { "turns" };
+            let word = if *turns == 1 { "turn" } else { "turns" };
             println!(
                 "{} after {turns} {word} (${cost_usd:.4} reported): {why}",
                 style.red("stopped")
@@ -86,26 +86,107 @@ pub fn run(cli: &Cli, args: &ReconcileArgs) -> Exit {
             println!("still not holding:");
             for (id, verdict, message) in items {
                 println!("  ✗ {id}  {}", style.red(verdict.as_str()));
-                for line in message.unwrap_or_default().lines().take(6) {
+                for line in message.as_deref().unwrap_or_default().lines().take(6) {
                     println!("      {}", style.dim(line));
                 }
             }
             Exit::Failure
         }
-        End::Invalid => {
-            eprintln!(
-                "{} the desired state became invalid during the run: run `specctl list` to see where",
-                err_style.red("error:")
-            );
+    }
+}
+
+/// A run the error policy ended.
+pub(crate) fn failed(err: &ReconcileError, signal: Option<i32>, style: Style) -> Exit {
+    match err {
+        ReconcileError::Interrupted => {
+            eprintln!("{} {err}", style.yellow("warning:"));
+            Exit::interrupted_by(signal)
+        }
+        ReconcileError::Invalid => {
+            eprintln!("{} {err}", style.red("error:"));
             Exit::Invalid
         }
-        End::Busy(why) | End::Store(why) => fatal(err_style, &why),
-        End::Interrupted => {
-            eprintln!(
-                "{} interrupted: the agent's and the evidence's process groups were ended",
-                err_style.yellow("warning:")
-            );
-            Exit::Interrupted
+        _ => fatal(style, err),
+    }
+}
+
+/// One event as a line of the run's story.
+pub(crate) fn line(event: &Event, style: Style) -> String {
+    match event {
+        Event::NoGit => format!(
+            "{} not a git repository: turns are not snapshotted, so a regression cannot be rolled back",
+            style.yellow("note:")
+        ),
+        Event::Observed {
+            tally,
+            resolved,
+            after_turn,
+        } => {
+            let summary = closing_line(tally.pass, tally.failed, tally.skipped);
+            let resolved = if resolved.is_empty() {
+                String::new()
+            } else {
+                format!("; resolved {}", resolved.join(", "))
+            };
+            let indent = if *after_turn { "  " } else { "" };
+            format!("{indent}observed: {summary}{resolved}")
         }
+        Event::Resumed {
+            session,
+            after_turn,
+            tier,
+            cost_usd,
+            cut_off,
+        } => {
+            let tier = tier.as_deref().unwrap_or("spent");
+            let mut text = format!(
+                "resuming session {session} after turn {after_turn} (tier {tier}, ${cost_usd:.4} spent)"
+            );
+            for n in cut_off {
+                text.push_str(&format!("\n  turn {n} was cut off; its changes to the working tree are kept and judged by this observation"));
+            }
+            text
+        }
+        Event::Superseded { session, why } => {
+            format!("session {session} closed ({why}); a new one begins")
+        }
+        Event::TurnStarted {
+            turn,
+            tier,
+            phase,
+            items,
+        } => format!(
+            "turn {turn} [{tier}, {}] {} {}: {}",
+            phase.as_str(),
+            items.len(),
+            if items.len() == 1 { "item" } else { "items" },
+            items.join(", ")
+        ),
+        Event::AgentFinished {
+            end,
+            took,
+            cost_usd,
+        } => {
+            let cost = cost_usd.map(|c| format!(", ${c:.4}")).unwrap_or_default();
+            format!(
+                "  agent {} in {:.1}s{cost}",
+                end.describe(),
+                took.as_secs_f64()
+            )
+        }
+        Event::ProtectedUndone { paths } => format!(
+            "  {} undid edits to protected files: {}",
+            style.yellow("gate:"),
+            paths.join(", ")
+        ),
+        Event::RolledBack { turn, items } => format!(
+            "  {} turn {turn} broke {}: rolled back",
+            style.red("gate:"),
+            items.join(", ")
+        ),
+        Event::Escalated { why, to } => format!(
+            "  {} {why}: escalating to agent `{to}`",
+            style.yellow("escalate:")
+        ),
     }
 }

@@ -1,57 +1,23 @@
 //! `specctl undo`: put the working tree back as it was before a reconcile turn, keeping the
 //! tree of now, so nothing is lost either way.
 
-use super::fatal;
+use super::{fatal, history, interruptible};
 use crate::cli::{Cli, UndoArgs};
 use crate::exit::Exit;
-use crate::project::Project;
-use crate::reconcile::snapshot::Git;
+use crate::reconcile::workspace::{Git, WorkspaceError};
 use crate::report::style::Style;
-use crate::store::{self, Store};
+use crate::store::{Store, TurnRow};
 use std::io::{BufRead, IsTerminal, Write};
 
 pub fn run(cli: &Cli, args: &UndoArgs) -> Exit {
-    let err_style = Style::stderr(cli.color);
-    let project = match Project::open(cli.dir.as_deref()) {
-        Ok(p) => p,
-        Err(err) => return fatal(err_style, &err),
+    let err_style = Style::stderr(cli.color());
+    let (project, store) = match history(cli, err_style) {
+        Ok(opened) => opened,
+        Err(exit) => return exit,
     };
-    let root = &project.root;
-    let Some(git) = Git::discover(root) else {
-        return fatal(
-            err_style,
-            &"not a git repository: reconcile kept no snapshots here, so there is nothing to restore",
-        );
-    };
-    if !root.join(store::DIR).join(store::FILE).is_file() {
-        return fatal(err_style, &"no reconcile has run in this project yet");
-    }
-    let store = match Store::open(root) {
-        Ok(s) => s,
-        Err(err) => return fatal(err_style, &err),
-    };
-    let session = match store.session(args.session) {
-        Ok(Some(s)) => s,
-        Ok(None) => return fatal(err_style, &"no such reconcile session"),
-        Err(err) => return fatal(err_style, &err),
-    };
-    let turns = match store.turns(session.id) {
-        Ok(t) => t,
-        Err(err) => return fatal(err_style, &err),
-    };
-    let turn = match args.turn {
-        Some(n) => turns.iter().find(|t| t.number == n),
-        None => turns.last(),
-    };
-    let Some(turn) = turn else {
-        return fatal(
-            err_style,
-            &format!(
-                "session {} has no such turn (it has {})",
-                session.id,
-                turns.len()
-            ),
-        );
+    let (session, turn) = match pick(&store, args) {
+        Ok(picked) => picked,
+        Err(why) => return fatal(err_style, &why),
     };
     let Some(before) = turn.before_ref.clone() else {
         return fatal(
@@ -59,39 +25,30 @@ pub fn run(cli: &Cli, args: &UndoArgs) -> Exit {
             &format!("turn {} has no snapshot to restore", turn.number),
         );
     };
-    if !args.yes {
-        if !std::io::stdin().is_terminal() {
-            return fatal(
+    if !args.yes && !confirmed(turn.number, session) {
+        return match std::io::stdin().is_terminal() {
+            true => {
+                eprintln!("nothing changed");
+                Exit::Failure
+            }
+            false => fatal(
                 err_style,
                 &"undo changes your working tree: pass --yes to confirm (there is no terminal to ask on)",
-            );
-        }
-        eprint!(
-            "restore the working tree to how it was before turn {} of session {}? the tree of now is kept [y/N] ",
-            turn.number, session.id
-        );
-        let _ = std::io::stderr().flush();
-        let mut answer = String::new();
-        let _ = std::io::stdin().lock().read_line(&mut answer);
-        if !matches!(answer.trim(), "y" | "Y" | "yes") {
-            eprintln!("nothing changed");
-            return Exit::Failure;
-        }
+            ),
+        };
     }
-    let now = match git.snapshot("specctl undo: the tree before the undo") {
-        Ok(now) => now,
-        Err(err) => return fatal(err_style, &err),
-    };
-    let kept = format!("undo-{}", crate::store::session_now_ms());
-    if let Err(err) = git.keep(&kept, &now) {
-        return fatal(err_style, &err);
-    }
-    match git.restore_all(&before, &now) {
-        Ok(changed) => {
+    let root = &project.root;
+    let restored = interruptible(err_style, |interrupt| async move {
+        let Some(git) = Git::discover(root, interrupt).await else {
+            return Ok(None);
+        };
+        restore(&git, &before).await.map(Some)
+    });
+    match restored {
+        Ok((Ok(Some((kept, changed))), _)) => {
             println!(
-                "restored the working tree to before turn {} of session {} ({} {} changed); the tree you had is kept as refs/specctl/{kept}",
+                "restored the working tree to before turn {} of session {session} ({} {} changed); the tree you had is kept as refs/specctl/{kept}",
                 turn.number,
-                session.id,
                 changed.len(),
                 if changed.len() == 1 { "file" } else { "files" }
             );
@@ -100,6 +57,56 @@ pub fn run(cli: &Cli, args: &UndoArgs) -> Exit {
             }
             Exit::Success
         }
-        Err(err) => fatal(err_style, &err),
+        Ok((Ok(None), _)) => fatal(
+            err_style,
+            &"not a git repository: reconcile kept no snapshots here, so there is nothing to restore",
+        ),
+        Ok((Err(err), _)) => fatal(err_style, &err),
+        Err(exit) => exit,
     }
+}
+
+/// The session and turn `args` name (by default the newest session's last turn).
+fn pick(store: &Store, args: &UndoArgs) -> Result<(i64, TurnRow), String> {
+    let session = store
+        .session(args.session)
+        .map_err(|e| e.to_string())?
+        .ok_or("no such reconcile session")?;
+    let turns = store.turns(session.id).map_err(|e| e.to_string())?;
+    let count = turns.len();
+    let turn = match args.turn {
+        Some(n) => turns.into_iter().find(|t| t.number == n),
+        None => turns.into_iter().last(),
+    };
+    let turn =
+        turn.ok_or_else(|| format!("session {} has no such turn (it has {count})", session.id))?;
+    Ok((session.id, turn))
+}
+
+/// Asks on the terminal; false without one, or when the answer is not yes.
+fn confirmed(turn: u32, session: i64) -> bool {
+    if !std::io::stdin().is_terminal() {
+        return false;
+    }
+    eprint!(
+        "restore the working tree to how it was before turn {turn} of session {session}? the tree of now is kept [y/N] "
+    );
+    let mut answer = String::new();
+    // A terminal that cannot be written or read gives no yes.
+    if std::io::stderr().flush().is_err() || std::io::stdin().lock().read_line(&mut answer).is_err()
+    {
+        return false;
+    }
+    matches!(answer.trim(), "y" | "Y" | "yes")
+}
+
+/// Keeps the tree of now, then restores `before`; returns the kept ref and the paths changed.
+async fn restore(git: &Git, before: &str) -> Result<(String, Vec<String>), WorkspaceError> {
+    let now = git
+        .snapshot("specctl undo: the tree before the undo")
+        .await?;
+    let kept = format!("undo-{}", crate::store::session_now_ms());
+    git.keep(&kept, &now).await?;
+    let changed = git.restore_all(before, &now).await?;
+    Ok((kept, changed))
 }

@@ -2,7 +2,7 @@
 //! its body is what an agent reads when that evidence fails.
 
 use super::frontmatter::{self, SplitError};
-use super::item::{AspectSource, Item, ItemKind, generation};
+use super::item::{Aspect, Item, ItemKind, generation};
 use crate::InputError;
 use crate::yaml;
 use serde::Deserialize;
@@ -22,34 +22,8 @@ struct Front {
 
 /// Reads one aspect file into its item.
 pub(crate) fn parse(file: &str, text: &str) -> Result<Item, InputError> {
-    let fm = match frontmatter::split(text) {
-        Ok(fm) => fm,
-        Err(SplitError::Missing) => {
-            return Err(InputError::new(
-                file,
-                1,
-                1,
-                "an aspect starts with frontmatter: a `---` line, then `name:` and `evidence:`, then `---`",
-            ));
-        }
-        Err(SplitError::Unclosed) => {
-            return Err(InputError::new(
-                file,
-                1,
-                1,
-                "the frontmatter opened here never closes: end it with a `---` line",
-            ));
-        }
-    };
+    let fm = split(file, text)?;
     let offset = fm.yaml_line - 1;
-    if fm.yaml.trim().is_empty() {
-        return Err(InputError::new(
-            file,
-            fm.yaml_line,
-            1,
-            "the frontmatter is empty: give at least `name:` and `evidence:`",
-        ));
-    }
     let front: Front = yaml::from_str(fm.yaml, file, offset).map_err(|mut err| {
         if err.message.starts_with("missing field") {
             // serde points a missing field at the start of the map; say what to add.
@@ -90,16 +64,12 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Item, InputError> {
     ]);
     Ok(Item {
         id: format!("aspect:{name}"),
-        kind: ItemKind::Aspect,
         file: file.to_string(),
         line: name_line,
         name,
         tags: Vec::new(),
-        steps: None,
-        evidence: Some(command.clone()),
         generation,
-        scenario: None,
-        aspect: Some(AspectSource {
+        kind: ItemKind::Aspect(Aspect {
             command,
             timeout: front.timeout,
             inputs: front.inputs,
@@ -107,6 +77,38 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Item, InputError> {
             body_line: fm.body_line,
         }),
     })
+}
+
+/// The frontmatter and the body, or the error that says what is missing.
+fn split<'a>(file: &str, text: &'a str) -> Result<frontmatter::Frontmatter<'a>, InputError> {
+    let fm = match frontmatter::split(text) {
+        Ok(fm) => fm,
+        Err(SplitError::Missing) => {
+            return Err(InputError::new(
+                file,
+                1,
+                1,
+                "an aspect starts with frontmatter: a `---` line, then `name:` and `evidence:`, then `---`",
+            ));
+        }
+        Err(SplitError::Unclosed) => {
+            return Err(InputError::new(
+                file,
+                1,
+                1,
+                "the frontmatter opened here never closes: end it with a `---` line",
+            ));
+        }
+    };
+    if fm.yaml.trim().is_empty() {
+        return Err(InputError::new(
+            file,
+            fm.yaml_line,
+            1,
+            "the frontmatter is empty: give at least `name:` and `evidence:`",
+        ));
+    }
+    Ok(fm)
 }
 
 #[cfg(test)]
@@ -119,10 +121,10 @@ mod tests {
     fn a_good_aspect_becomes_an_item() {
         let item = parse("aspects/core.md", GOOD).unwrap();
         assert_eq!(item.id, "aspect:core-pure");
-        assert_eq!(item.kind, ItemKind::Aspect);
+        assert_eq!(item.kind.as_str(), "aspect");
         assert_eq!(item.line, 2);
-        assert_eq!(item.evidence.as_deref(), Some("evidence/check.sh"));
-        let src = item.aspect.unwrap();
+        assert_eq!(item.evidence(), Some("evidence/check.sh"));
+        let src = item.aspect().unwrap();
         assert_eq!(src.timeout, Some(Duration::from_secs(30)));
         assert_eq!(src.inputs, vec!["src/core/**"]);
         assert_eq!(src.body, "The core is pure.\n");

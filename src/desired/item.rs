@@ -1,39 +1,61 @@
 //! An item of desired state: one scenario (or Outline row) or one aspect, with the id, source
 //! position, tags and generation that every later stage keys on.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::time::Duration;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ItemKind {
-    Scenario,
-    Aspect,
-}
-
-/// One item. `id` is `<file>::<name>` for a scenario and `aspect:<name>` for an aspect.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One item. `id` is `<file>::<name>` for a scenario and `aspect:<name>` for an aspect; what
+/// only one of the two has lives in its `kind`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Item {
     pub id: String,
-    pub kind: ItemKind,
     pub file: String,
     pub line: usize,
     pub name: String,
     pub tags: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub steps: Option<Vec<Step>>,
-    /// The runner name for a scenario, the command for an aspect; absent when nothing proves it.
-    pub evidence: Option<String>,
     /// A hash of the item's own text and its evidence binding: a result observed under an
     /// older generation is stale.
     pub generation: String,
-    /// Where a scenario sits, for grouping and for matching runners' reports.
-    #[serde(skip)]
-    pub scenario: Option<ScenarioSource>,
-    #[serde(skip)]
-    pub aspect: Option<AspectSource>,
+    pub kind: ItemKind,
+}
+
+/// What kind of item, with what that kind really has.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ItemKind {
+    Scenario(Scenario),
+    Aspect(Aspect),
+}
+
+/// A scenario (or one Examples row of an Outline): its steps, its runner, and where it sits,
+/// for grouping and for matching runners' reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scenario {
+    pub steps: Vec<Step>,
+    /// The runner that proves it (its `@evidence:` tag, else `default` where one is defined);
+    /// `None`: nothing does.
+    pub runner: Option<String>,
+    pub feature: String,
+    pub rule: Option<String>,
+    pub keyword: String,
+    /// The line of the Scenario (Outline) itself; `Item::line` is the row's for an Outline row.
+    pub scenario_line: usize,
+    /// The Scenario's name as written, `<placeholders>` and all.
+    pub scenario_name: String,
+    /// For an Outline row: which Examples table (0-based) and which body row in it (0-based).
+    pub example: Option<(usize, usize)>,
+}
+
+/// An aspect: the command that proves it and the body an agent reads when it fails.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Aspect {
+    pub command: String,
+    pub timeout: Option<Duration>,
+    pub inputs: Vec<String>,
+    /// The Markdown after the frontmatter, handed to an agent when the evidence fails.
+    pub body: String,
+    pub body_line: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -55,27 +77,131 @@ pub struct DocString {
     pub media_type: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScenarioSource {
-    pub feature: String,
-    pub rule: Option<String>,
-    pub keyword: String,
-    /// The line of the Scenario (Outline) itself; `Item::line` is the row's for an Outline row.
-    pub scenario_line: usize,
-    /// The Scenario's name as written, `<placeholders>` and all.
-    pub scenario_name: String,
-    /// For an Outline row: which Examples table (0-based) and which body row in it (0-based).
-    pub example: Option<(usize, usize)>,
+impl Item {
+    pub fn scenario(&self) -> Option<&Scenario> {
+        match &self.kind {
+            ItemKind::Scenario(s) => Some(s),
+            ItemKind::Aspect(_) => None,
+        }
+    }
+
+    pub fn aspect(&self) -> Option<&Aspect> {
+        match &self.kind {
+            ItemKind::Aspect(a) => Some(a),
+            ItemKind::Scenario(_) => None,
+        }
+    }
+
+    pub fn is_scenario(&self) -> bool {
+        self.scenario().is_some()
+    }
+
+    /// The runner that proves a scenario; `None` for an aspect or an unproven scenario.
+    pub fn runner(&self) -> Option<&str> {
+        self.scenario().and_then(|s| s.runner.as_deref())
+    }
+
+    /// What proves the item, as people read it: a scenario's runner name, an aspect's command.
+    pub fn evidence(&self) -> Option<&str> {
+        match &self.kind {
+            ItemKind::Scenario(s) => s.runner.as_deref(),
+            ItemKind::Aspect(a) => Some(&a.command),
+        }
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AspectSource {
-    pub command: String,
-    pub timeout: Option<Duration>,
-    pub inputs: Vec<String>,
-    /// The Markdown after the frontmatter, handed to an agent when the evidence fails.
-    pub body: String,
-    pub body_line: usize,
+impl ItemKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ItemKind::Scenario(_) => "scenario",
+            ItemKind::Aspect(_) => "aspect",
+        }
+    }
+}
+
+/// The item as the JSON documents show it (`list`, `check`, `status`, `watch`).
+#[derive(Serialize)]
+struct Shown<'a> {
+    id: &'a str,
+    kind: &'static str,
+    file: &'a str,
+    line: usize,
+    name: &'a str,
+    tags: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    steps: Option<&'a [Step]>,
+    evidence: Option<&'a str>,
+    generation: &'a str,
+}
+
+impl Serialize for Item {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Shown {
+            id: &self.id,
+            kind: self.kind.as_str(),
+            file: &self.file,
+            line: self.line,
+            name: &self.name,
+            tags: &self.tags,
+            steps: self.scenario().map(|s| s.steps.as_slice()),
+            evidence: self.evidence(),
+            generation: &self.generation,
+        }
+        .serialize(serializer)
+    }
+}
+
+/// Items made for unit tests elsewhere: every field a plain default, changed where it matters.
+#[cfg(test)]
+pub(crate) mod fixture {
+    use super::*;
+
+    pub(crate) fn scenario(id: &str, file: &str) -> Item {
+        let name = id.rsplit("::").next().unwrap_or(id).to_string();
+        Item {
+            id: id.into(),
+            file: file.into(),
+            line: 1,
+            name: name.clone(),
+            tags: vec![],
+            generation: String::new(),
+            kind: ItemKind::Scenario(Scenario {
+                steps: vec![],
+                runner: None,
+                feature: String::new(),
+                rule: None,
+                keyword: "Scenario".into(),
+                scenario_line: 1,
+                scenario_name: name,
+                example: None,
+            }),
+        }
+    }
+
+    pub(crate) fn aspect(name: &str, command: &str) -> Item {
+        Item {
+            id: format!("aspect:{name}"),
+            file: format!("aspects/{name}.md"),
+            line: 2,
+            name: name.into(),
+            tags: vec![],
+            generation: String::new(),
+            kind: ItemKind::Aspect(Aspect {
+                command: command.into(),
+                timeout: None,
+                inputs: vec![],
+                body: String::new(),
+                body_line: 5,
+            }),
+        }
+    }
+
+    pub(crate) fn scenario_mut(item: &mut Item) -> &mut Scenario {
+        match &mut item.kind {
+            ItemKind::Scenario(s) => s,
+            ItemKind::Aspect(_) => panic!("not a scenario"),
+        }
+    }
 }
 
 /// A short, stable hash of the parts that define an item.
@@ -128,19 +254,7 @@ mod tests {
     use super::*;
 
     fn item(id: &str) -> Item {
-        Item {
-            id: id.into(),
-            kind: ItemKind::Scenario,
-            file: "f".into(),
-            line: 1,
-            name: String::new(),
-            tags: vec![],
-            steps: None,
-            evidence: None,
-            generation: String::new(),
-            scenario: None,
-            aspect: None,
-        }
+        fixture::scenario(id, "f")
     }
 
     #[test]

@@ -9,7 +9,7 @@ pub mod item;
 pub(crate) mod source;
 mod spec;
 
-pub use item::{AspectSource, DocString, Item, ItemKind, ScenarioSource, Step};
+pub use item::{Aspect, DocString, Item, ItemKind, Scenario, Step};
 pub use spec::EVIDENCE_TAG;
 
 use crate::InputError;

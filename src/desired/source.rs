@@ -2,6 +2,7 @@
 //! position of the first bad byte, and drops a byte-order mark.
 
 use crate::InputError;
+use crate::input_error::position_of_byte;
 
 /// The text of `bytes`, or an error at the first byte that is not text.
 pub(crate) fn decode(file: &str, bytes: &[u8]) -> Result<String, InputError> {
@@ -27,21 +28,6 @@ pub(crate) fn decode(file: &str, bytes: &[u8]) -> Result<String, InputError> {
             ))
         }
     }
-}
-
-/// 1-based line and character column of byte `at`, counting only the valid text before it.
-pub(crate) fn position_of_byte(bytes: &[u8], at: usize) -> (usize, usize) {
-    let before = &bytes[..at.min(bytes.len())];
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let column = String::from_utf8_lossy(&before[line_start..])
-        .chars()
-        .count()
-        + 1;
-    (line, column)
 }
 
 #[cfg(test)]

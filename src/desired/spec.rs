@@ -2,7 +2,7 @@
 //! implementations define them, each bound to the runner that proves it.
 
 use super::gherkin::{self, Pickle, StepArgument};
-use super::item::{DocString, Generation, Item, ItemKind, ScenarioSource, Step, disambiguate_ids};
+use super::item::{DocString, Generation, Item, ItemKind, Scenario, Step, disambiguate_ids};
 use crate::InputError;
 use crate::config::Config;
 use std::collections::HashMap;
@@ -43,59 +43,8 @@ fn item(
     bindings: &HashMap<&str, String>,
     errors: &mut Vec<InputError>,
 ) -> Item {
-    // Pickle tags run from the Feature's to the Examples', so the last one is the most specific.
-    let tagged = pickle.tags.iter().rev().find_map(|t| {
-        t.name
-            .strip_prefix(EVIDENCE_TAG)
-            .map(|name| (name, t.location))
-    });
-    let evidence = match tagged {
-        Some((name, location)) => {
-            if !config.evidence.contains_key(name) {
-                errors.push(InputError::new(
-                    file,
-                    location.line,
-                    location.column,
-                    format!(
-                        "no evidence runner is named `{name}`: define `evidence: {{ {name}: {{ run: ... }} }}` in specctl.yaml, or fix the tag"
-                    ),
-                ));
-            }
-            Some(name.to_string())
-        }
-        None => config
-            .evidence
-            .contains_key("default")
-            .then(|| "default".to_string()),
-    };
-    let steps: Vec<Step> = pickle
-        .steps
-        .into_iter()
-        .map(|s| {
-            let (doc_string, data_table) = match s.argument {
-                Some(StepArgument::DocString {
-                    content,
-                    media_type,
-                    ..
-                }) => (
-                    Some(DocString {
-                        content,
-                        media_type,
-                    }),
-                    None,
-                ),
-                Some(StepArgument::DataTable { rows }) => (None, Some(rows)),
-                None => (None, None),
-            };
-            Step {
-                keyword: s.keyword,
-                text: s.text,
-                doc_string,
-                data_table,
-                line: s.location.line,
-            }
-        })
-        .collect();
+    let evidence = runner_of(file, &pickle, config, errors);
+    let steps: Vec<Step> = pickle.steps.into_iter().map(step).collect();
     let tags: Vec<String> = pickle.tags.into_iter().map(|t| t.name).collect();
     let binding = evidence
         .as_deref()
@@ -104,15 +53,14 @@ fn item(
     let generation = scenario_generation(&pickle.name, &steps, &tags, binding);
     Item {
         id: format!("{file}::{}", pickle.name),
-        kind: ItemKind::Scenario,
         file: file.to_string(),
         line: pickle.location.line,
         name: pickle.name,
         tags,
-        steps: Some(steps),
-        evidence,
         generation,
-        scenario: Some(ScenarioSource {
+        kind: ItemKind::Scenario(Scenario {
+            steps,
+            runner: evidence,
             feature: pickle.feature_name,
             rule: pickle.rule_name,
             keyword: pickle.keyword,
@@ -120,7 +68,64 @@ fn item(
             scenario_name: pickle.scenario_name,
             example: pickle.examples.map(|e| (e.examples_index, e.row_index)),
         }),
-        aspect: None,
+    }
+}
+
+/// The runner a scenario names in its most specific `@evidence:` tag, else `default` where
+/// one is defined. A tag naming no runner is an error at the tag; the name is kept.
+fn runner_of(
+    file: &str,
+    pickle: &Pickle,
+    config: &Config,
+    errors: &mut Vec<InputError>,
+) -> Option<String> {
+    // Pickle tags run from the Feature's to the Examples', so the last one is the most specific.
+    let tagged = pickle.tags.iter().rev().find_map(|t| {
+        t.name
+            .strip_prefix(EVIDENCE_TAG)
+            .map(|name| (name, t.location))
+    });
+    let Some((name, location)) = tagged else {
+        return config
+            .evidence
+            .contains_key("default")
+            .then(|| "default".to_string());
+    };
+    if !config.evidence.contains_key(name) {
+        errors.push(InputError::new(
+            file,
+            location.line,
+            location.column,
+            format!(
+                "no evidence runner is named `{name}`: define `evidence: {{ {name}: {{ run: ... }} }}` in specctl.yaml, or fix the tag"
+            ),
+        ));
+    }
+    Some(name.to_string())
+}
+
+fn step(s: gherkin::PickleStep) -> Step {
+    let (doc_string, data_table) = match s.argument {
+        Some(StepArgument::DocString {
+            content,
+            media_type,
+            ..
+        }) => (
+            Some(DocString {
+                content,
+                media_type,
+            }),
+            None,
+        ),
+        Some(StepArgument::DataTable { rows }) => (None, Some(rows)),
+        None => (None, None),
+    };
+    Step {
+        keyword: s.keyword,
+        text: s.text,
+        doc_string,
+        data_table,
+        line: s.location.line,
     }
 }
 
@@ -199,17 +204,17 @@ mod tests {
         assert_eq!(lines, [6, 14, 15]);
         assert_eq!(items[0].tags, vec!["@shop"]);
         assert_eq!(items[1].tags, vec!["@shop", "@evidence:slow"]);
-        assert_eq!(items[0].evidence.as_deref(), Some("default"));
-        assert_eq!(items[1].evidence.as_deref(), Some("slow"));
+        assert_eq!(items[0].runner(), Some("default"));
+        assert_eq!(items[1].runner(), Some("slow"));
         let steps: Vec<_> = items[1]
-            .steps
-            .as_ref()
+            .scenario()
             .unwrap()
+            .steps
             .iter()
             .map(|s| format!("{}{}", s.keyword, s.text))
             .collect();
         assert_eq!(steps, ["Given a shop", "Then I pay 1"]);
-        let src = items[2].scenario.as_ref().unwrap();
+        let src = items[2].scenario().unwrap();
         assert_eq!(
             (src.feature.as_str(), src.scenario_line, src.example),
             ("Shop", 10, Some((0, 1)))
@@ -219,7 +224,7 @@ mod tests {
     #[test]
     fn without_a_default_runner_an_untagged_scenario_has_no_evidence() {
         let (items, _) = parse("a.feature", SHOP, &config("evidence:\n  slow: {run: y}\n"));
-        assert_eq!(items[0].evidence, None);
+        assert_eq!(items[0].runner(), None);
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! One aspect's evidence: its command run from the project root, its exit code the verdict.
 
-use super::process::{self, Job};
 use super::verdict::{self, ProcessEnd, Verdict};
 use super::{Observation, trim_message};
 use crate::desired::Item;
+use crate::process::{self, Job};
 use std::path::Path;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -16,7 +16,7 @@ pub async fn run(
     item: &Item,
     interrupt: watch::Receiver<bool>,
 ) -> Option<Observation> {
-    let source = item.aspect.as_ref()?;
+    let source = item.aspect()?;
     let job = Job {
         command: &source.command,
         cwd: root,

@@ -59,7 +59,7 @@ impl<'a> Index<'a> {
         let mut by_name: HashMap<&'a str, Vec<usize>> = HashMap::new();
         for (i, item) in items.iter().enumerate() {
             by_line.entry(item.line).or_default().push(i);
-            if let Some(s) = &item.scenario
+            if let Some(s) = item.scenario()
                 && s.example.is_none()
                 && s.scenario_line != item.line
             {
@@ -85,8 +85,7 @@ fn by_file_and_line(
             && same_file(&item.file, file)
             && (item.line == line
                 || item
-                    .scenario
-                    .as_ref()
+                    .scenario()
                     .is_some_and(|s| s.example.is_none() && s.scenario_line == line))
     })
 }
@@ -142,7 +141,7 @@ fn by_names(
 }
 
 fn names_match(item: &Item, parts: &NameParts, raw: &str) -> bool {
-    let Some(scenario) = &item.scenario else {
+    let Some(scenario) = item.scenario() else {
         return false;
     };
     if let Some(example) = parts.example {
@@ -173,7 +172,7 @@ fn names_match(item: &Item, parts: &NameParts, raw: &str) -> bool {
 /// JUnit `classname`: the Feature name (cucumber-js), `<dotted path>.<Feature>` (behave), or
 /// the feature file's path when the Feature has no name.
 fn group_matches(item: &Item, group: &str) -> bool {
-    let Some(scenario) = &item.scenario else {
+    let Some(scenario) = item.scenario() else {
         return false;
     };
     let feature = scenario.feature.as_str();
@@ -264,7 +263,7 @@ fn split_position(name: &str) -> Option<(&str, usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::desired::{ItemKind, ScenarioSource};
+    use crate::desired::item::fixture;
     use crate::observe::verdict::CaseOutcome;
 
     fn scenario(
@@ -275,26 +274,16 @@ mod tests {
         written: &str,
         example: Option<(usize, usize)>,
     ) -> Item {
-        Item {
-            id: format!("{file}::{name}"),
-            kind: ItemKind::Scenario,
-            file: file.into(),
-            line,
-            name: name.into(),
-            tags: vec![],
-            steps: Some(vec![]),
-            evidence: Some("default".into()),
-            generation: String::new(),
-            scenario: Some(ScenarioSource {
-                feature: feature.into(),
-                rule: None,
-                keyword: "Scenario".into(),
-                scenario_line: if example.is_some() { 23 } else { line },
-                scenario_name: written.into(),
-                example,
-            }),
-            aspect: None,
-        }
+        let mut item = fixture::scenario(&format!("{file}::{name}"), file);
+        item.line = line;
+        item.name = name.into();
+        let s = fixture::scenario_mut(&mut item);
+        s.runner = Some("default".into());
+        s.feature = feature.into();
+        s.scenario_line = if example.is_some() { 23 } else { line };
+        s.scenario_name = written.into();
+        s.example = example;
+        item
     }
 
     fn shop() -> Vec<Item> {
@@ -382,7 +371,7 @@ mod tests {
         ];
         let items = shop();
         let mut items = items;
-        items[3].scenario.as_mut().unwrap().rule = Some("Returns are free".into());
+        fixture::scenario_mut(&mut items[3]).rule = Some("Returns are free".into());
         let refs: Vec<&Item> = items.iter().collect();
         assert_eq!(
             match_cases(&refs, &cases).case_of,

@@ -2,9 +2,7 @@
 //! on their own, up to `--jobs` at a time) and classifying a verdict per item.
 
 pub mod aspect;
-pub mod capture;
 pub mod matching;
-pub mod process;
 pub mod report;
 pub mod runner;
 pub mod verdict;
@@ -97,27 +95,62 @@ pub async fn observe(
     items: &[&Item],
     options: Options,
 ) -> Observed {
+    let (tasks, immediate) = plan(config, all, items);
+    let total = tasks.len();
+    let mut set = spawn(tasks, root, config, &options);
+    let mut observed = Observed {
+        processes: total,
+        ..Observed::default()
+    };
+    let mut by_id: BTreeMap<String, Observation> =
+        immediate.into_iter().map(|o| (o.id.clone(), o)).collect();
+    let mut done = 0;
+    while let Some(result) = set.join_next().await {
+        done += 1;
+        if let Some(progress) = &options.on_progress {
+            progress(done, total);
+        }
+        let Ok(result) = result else {
+            // The task's items get no observation, so nothing counts them as holding.
+            observed
+                .warnings
+                .push("an evidence task failed unexpectedly".into());
+            continue;
+        };
+        observed.interrupted |= result.interrupted;
+        observed.warnings.extend(result.warnings);
+        by_id.extend(result.observations.into_iter().map(|o| (o.id.clone(), o)));
+    }
+    observed.observations = items.iter().filter_map(|i| by_id.remove(&i.id)).collect();
+    observed
+}
+
+/// What to run: one task per runner in use and per aspect, and the verdicts that need no
+/// process (a scenario nothing proves).
+fn plan(config: &Config, all: &[Item], items: &[&Item]) -> (Vec<Task>, Vec<Observation>) {
     let mut by_runner: BTreeMap<String, Vec<Item>> = BTreeMap::new();
     let mut tasks = Vec::new();
     let mut immediate = Vec::new();
     for item in items {
-        match (item.kind, &item.evidence) {
-            (ItemKind::Aspect, _) => tasks.push(Task::Aspect(Box::new((*item).clone()))),
-            (ItemKind::Scenario, Some(name)) if config.evidence.contains_key(name) => {
-                by_runner.entry(name.clone()).or_default().push((*item).clone());
-            }
-            (ItemKind::Scenario, Some(name)) => immediate.push(Observation::new(
-                item,
-                Verdict::Undefined,
-                0,
-                Some(format!("no evidence runner is named `{name}` in specctl.yaml")),
-            )),
-            (ItemKind::Scenario, None) => immediate.push(Observation::new(
-                item,
-                Verdict::Undefined,
-                0,
-                Some("nothing proves this scenario: define a `default` runner under `evidence:` in specctl.yaml, or tag it @evidence:NAME".into()),
-            )),
+        match &item.kind {
+            ItemKind::Aspect(_) => tasks.push(Task::Aspect(Box::new((*item).clone()))),
+            ItemKind::Scenario(s) => match &s.runner {
+                Some(name) if config.evidence.contains_key(name) => {
+                    by_runner.entry(name.clone()).or_default().push((*item).clone());
+                }
+                Some(name) => immediate.push(Observation::new(
+                    item,
+                    Verdict::Undefined,
+                    0,
+                    Some(format!("no evidence runner is named `{name}` in specctl.yaml")),
+                )),
+                None => immediate.push(Observation::new(
+                    item,
+                    Verdict::Undefined,
+                    0,
+                    Some("nothing proves this scenario: define a `default` runner under `evidence:` in specctl.yaml, or tag it @evidence:NAME".into()),
+                )),
+            },
         }
     }
     let selected_ids: std::collections::HashSet<&str> =
@@ -125,16 +158,21 @@ pub async fn observe(
     for (name, selected) in by_runner {
         let others: Vec<Item> = all
             .iter()
-            .filter(|i| {
-                i.evidence.as_deref() == Some(name.as_str())
-                    && !selected_ids.contains(i.id.as_str())
-            })
+            .filter(|i| i.runner() == Some(name.as_str()) && !selected_ids.contains(i.id.as_str()))
             .cloned()
             .collect();
         tasks.push(Task::Runner(name, selected, others));
     }
+    (tasks, immediate)
+}
 
-    let total = tasks.len();
+/// Starts every task, at most `jobs` running at once.
+fn spawn(
+    tasks: Vec<Task>,
+    root: &Path,
+    config: &Config,
+    options: &Options,
+) -> JoinSet<runner::BatchResult> {
     let semaphore = Arc::new(Semaphore::new(options.jobs.max(1)));
     let root: Arc<PathBuf> = Arc::new(root.to_path_buf());
     let config = Arc::new(config.clone());
@@ -172,30 +210,7 @@ pub async fn observe(
             }
         });
     }
-    let mut observed = Observed {
-        processes: total,
-        ..Observed::default()
-    };
-    let mut by_id: BTreeMap<String, Observation> =
-        immediate.into_iter().map(|o| (o.id.clone(), o)).collect();
-    let mut done = 0;
-    while let Some(result) = set.join_next().await {
-        done += 1;
-        if let Some(progress) = &options.on_progress {
-            progress(done, total);
-        }
-        let Ok(result) = result else {
-            observed
-                .warnings
-                .push("an evidence task failed unexpectedly".into());
-            continue;
-        };
-        observed.interrupted |= result.interrupted;
-        observed.warnings.extend(result.warnings);
-        by_id.extend(result.observations.into_iter().map(|o| (o.id.clone(), o)));
-    }
-    observed.observations = items.iter().filter_map(|i| by_id.remove(&i.id)).collect();
-    observed
+    set
 }
 
 #[cfg(test)]

@@ -2,12 +2,12 @@
 //! filled, the process run, its report read and mapped back to the scenarios.
 
 use super::matching::match_cases;
-use super::process::{self, Finished, Job};
 use super::report::{Case, ReportError, cucumber_json, junit};
 use super::verdict::{self, ProcessEnd, Verdict};
 use super::{Observation, trim_message};
 use crate::config::{ReportFormat, Runner};
 use crate::desired::Item;
+use crate::process::{self, Finished, Job, shell_quote};
 use std::path::{Path, PathBuf};
 use tokio::sync::watch;
 
@@ -118,8 +118,13 @@ fn judge(
             return all(items, Verdict::Error, &with_output(&message, &tail), ms);
         }
     };
+    from_cases(name, items, others, &cases, ms)
+}
+
+/// Each item's verdict from the case of the report that names it.
+fn from_cases(name: &str, items: &[Item], others: &[Item], cases: &[Case], ms: u64) -> BatchResult {
     let refs: Vec<&Item> = items.iter().chain(others).collect();
-    let matched = match_cases(&refs, &cases);
+    let matched = match_cases(&refs, cases);
     let observations = items
         .iter()
         .zip(&matched.case_of)
@@ -220,21 +225,10 @@ fn collect_files(dir: &Path, into: &mut Vec<PathBuf>) {
 
 /// Fills `{report}`, `{report_dir}` and `{features}`, each shell-quoted.
 pub(crate) fn expand(run: &str, report: &Path, report_dir: &Path, features: &[&str]) -> String {
-    let features: Vec<String> = features.iter().map(|f| quote(f)).collect();
-    run.replace("{report_dir}", &quote(&report_dir.to_string_lossy()))
-        .replace("{report}", &quote(&report.to_string_lossy()))
+    let features: Vec<String> = features.iter().map(|f| shell_quote(f)).collect();
+    run.replace("{report_dir}", &shell_quote(&report_dir.to_string_lossy()))
+        .replace("{report}", &shell_quote(&report.to_string_lossy()))
         .replace("{features}", &features.join(" "))
-}
-
-fn quote(text: &str) -> String {
-    if !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "/._-+:@%".contains(c))
-    {
-        return text.to_string();
-    }
-    format!("'{}'", text.replace('\'', r"'\''"))
 }
 
 fn all(items: &[Item], verdict: Verdict, message: &str, ms: u64) -> BatchResult {

@@ -1,6 +1,7 @@
 //! The closed set of verdicts and the pure functions that decide them from what a process did
 //! and what its report says. No I/O here: every rule is tested on plain data.
 
+pub use crate::process::ProcessEnd;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -58,18 +59,6 @@ impl fmt::Display for Verdict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
-}
-
-/// How an evidence process ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ProcessEnd {
-    Exited(i32),
-    Signalled(i32),
-    TimedOut,
-    /// The process could not be started at all (no shell, no such folder).
-    NotStarted(String),
-    /// Stopped by Ctrl-C: no verdict is recorded for it.
-    Interrupted,
 }
 
 /// The verdict every item of a process gets regardless of any report, when the way the

@@ -3,8 +3,7 @@
 //! is recorded, never trusted: the evidence decides.
 
 use crate::config::{AgentKind, AgentTier};
-use crate::observe::process::{self, Job};
-use crate::observe::verdict::ProcessEnd;
+use crate::process::{self, Job, ProcessEnd, shell_quote};
 use serde_json::Value;
 use std::path::Path;
 use std::time::Duration;
@@ -34,6 +33,33 @@ pub struct TurnRun {
     pub output: String,
 }
 
+/// Runs a tier's command on a turn's prompt: what the driver asks of the agents.
+pub(crate) trait Agents {
+    async fn run(
+        &mut self,
+        tier: &AgentTier,
+        prompt: &str,
+        env: Vec<(String, String)>,
+    ) -> std::io::Result<TurnRun>;
+}
+
+/// The agents of specctl.yaml: commands run from the project root.
+pub struct Commands<'a> {
+    pub root: &'a Path,
+    pub interrupt: watch::Receiver<bool>,
+}
+
+impl Agents for Commands<'_> {
+    async fn run(
+        &mut self,
+        tier: &AgentTier,
+        prompt: &str,
+        env: Vec<(String, String)>,
+    ) -> std::io::Result<TurnRun> {
+        run(self.root, tier, prompt, env, self.interrupt.clone()).await
+    }
+}
+
 /// Runs `tier` on `prompt` from `root`.
 pub async fn run(
     root: &Path,
@@ -48,9 +74,10 @@ pub async fn run(
     let prompt_file = scratch.path().join("prompt.md");
     std::fs::write(&prompt_file, prompt)?;
     let uses_file = tier.run.contains("{prompt_file}");
-    let command = tier
-        .run
-        .replace("{prompt_file}", &quote(&prompt_file.to_string_lossy()));
+    let command = tier.run.replace(
+        "{prompt_file}",
+        &shell_quote(&prompt_file.to_string_lossy()),
+    );
     let job = Job {
         command: &command,
         cwd: root,
@@ -66,10 +93,6 @@ pub async fn run(
         duration: finished.duration,
         output,
     })
-}
-
-fn quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
 }
 
 /// Reads an agent's output by its kind.

@@ -43,27 +43,21 @@ impl Ledger {
         &mut self,
         before: &BTreeMap<String, Verdict>,
         after: &BTreeMap<String, Verdict>,
-    ) -> (Vec<String>, Vec<String>) {
-        let (mut resolved, mut regressed) = (Vec::new(), Vec::new());
+    ) -> Moves {
+        let moves = moves(before, after);
+        for id in &moves.resolved {
+            self.entries.insert(id.clone(), Entry::Resolved);
+        }
+        for id in &moves.regressed {
+            self.entries.insert(id.clone(), Entry::Regressed);
+        }
         for (id, now) in after {
-            let was = holds(before.get(id));
-            match (was, now.holds()) {
-                (false, true) => {
-                    self.entries.insert(id.clone(), Entry::Resolved);
-                    resolved.push(id.clone());
-                }
-                (true, false) => {
-                    self.entries.insert(id.clone(), Entry::Regressed);
-                    regressed.push(id.clone());
-                }
-                (false, false) => {
-                    // A regressed item stays regressed until it holds again.
-                    self.entries.entry(id.clone()).or_insert(Entry::Open);
-                }
-                (true, true) => {}
+            if !now.holds() {
+                // A regressed item stays regressed until it holds again.
+                self.entries.entry(id.clone()).or_insert(Entry::Open);
             }
         }
-        (resolved, regressed)
+        moves
     }
 
     pub fn with(&self, entry: Entry) -> Vec<&str> {
@@ -73,6 +67,26 @@ impl Ledger {
             .map(|(id, _)| id.as_str())
             .collect()
     }
+}
+
+/// The items an observation moved: the ones that did not hold and now do, and the ones that
+/// held and now do not. An item missing from `before` did not hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Moves {
+    pub resolved: Vec<String>,
+    pub regressed: Vec<String>,
+}
+
+pub fn moves(before: &BTreeMap<String, Verdict>, after: &BTreeMap<String, Verdict>) -> Moves {
+    let mut moves = Moves::default();
+    for (id, now) in after {
+        match (holds(before.get(id)), now.holds()) {
+            (false, true) => moves.resolved.push(id.clone()),
+            (true, false) => moves.regressed.push(id.clone()),
+            _ => {}
+        }
+    }
+    moves
 }
 
 #[cfg(test)]
@@ -98,7 +112,10 @@ mod tests {
             ("b", Verdict::Fail),
             ("c", Verdict::Fail),
         ]);
-        let (resolved, regressed) = ledger.update(&start, &next);
+        let Moves {
+            resolved,
+            regressed,
+        } = ledger.update(&start, &next);
         assert_eq!(resolved, ["a"]);
         assert_eq!(regressed, ["b"]);
         assert_eq!(ledger.entries["a"], Entry::Resolved);

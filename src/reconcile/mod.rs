@@ -1,10 +1,22 @@
-//! Reconciliation: the delta between desired and observed state handed to an agent, turn by
-//! turn, believing only the evidence. delta, ledger and prompt are pure; the rest does I/O.
+//! Reconciliation, shaped as a controller: `decide` picks the next action and `gate` judges
+//! a turn (pure, with delta, ledger and prompt); `driver` is the only I/O and emits events.
 
 pub mod agent;
+pub mod decide;
 pub mod delta;
-pub mod gates;
+pub mod driver;
+pub mod error;
+pub mod event;
+pub mod gate;
 pub mod ledger;
+pub mod lock;
+pub mod observer;
+pub mod pass;
 pub mod prompt;
-pub mod run;
-pub mod snapshot;
+pub mod session;
+pub mod standing;
+pub mod workspace;
+
+pub use driver::{End, Settings, reconcile};
+pub use error::ReconcileError;
+pub use event::Event;

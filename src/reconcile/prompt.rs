@@ -8,9 +8,6 @@ use crate::desired::{Item, ItemKind};
 use crate::observe::Verdict;
 use std::fmt::Write;
 
-/// The default bound on a prompt's size; excerpts are trimmed first, never the spec text.
-pub const DEFAULT_MAX_BYTES: usize = 24 * 1024;
-
 pub struct PromptItem<'a> {
     pub item: &'a Item,
     pub verdict: Verdict,
@@ -221,18 +218,14 @@ pub fn do_not_regress(all: &[&str], passing: &std::collections::HashSet<&str>) -
 
 /// A scenario's steps with their tables and doc strings, or an aspect's body.
 fn item_text(out: &mut String, item: &Item) {
-    match item.kind {
-        ItemKind::Scenario => {
+    match &item.kind {
+        ItemKind::Scenario(s) => {
             out.push_str("```gherkin\n");
             if !item.tags.is_empty() {
                 let _ = writeln!(out, "{}", item.tags.join(" "));
             }
-            let keyword = item
-                .scenario
-                .as_ref()
-                .map_or("Scenario", |s| s.keyword.as_str());
-            let _ = writeln!(out, "{keyword}: {}", item.name);
-            for step in item.steps.iter().flatten() {
+            let _ = writeln!(out, "{}: {}", s.keyword, item.name);
+            for step in &s.steps {
                 let _ = writeln!(out, "  {}{}", step.keyword, step.text);
                 if let Some(doc) = &step.doc_string {
                     let _ = writeln!(
@@ -252,10 +245,8 @@ fn item_text(out: &mut String, item: &Item) {
             }
             out.push_str("```\n\n");
         }
-        ItemKind::Aspect => {
-            if let Some(a) = &item.aspect {
-                let _ = writeln!(out, "{}\n", a.body.trim());
-            }
+        ItemKind::Aspect(a) => {
+            let _ = writeln!(out, "{}\n", a.body.trim());
         }
     }
 }
@@ -287,40 +278,30 @@ fn trim_middle(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::desired::{DocString, ScenarioSource, Step};
+    use crate::desired::item::fixture;
+    use crate::desired::{DocString, Step};
 
     fn scenario(id: &str, name: &str, steps: &[(&str, &str)]) -> Item {
-        Item {
-            id: id.into(),
-            kind: ItemKind::Scenario,
-            file: "specs/shop.feature".into(),
-            line: 7,
-            name: name.into(),
-            tags: vec!["@shop".into()],
-            steps: Some(
-                steps
-                    .iter()
-                    .map(|(k, t)| Step {
-                        keyword: k.to_string(),
-                        text: t.to_string(),
-                        doc_string: None,
-                        data_table: None,
-                        line: 0,
-                    })
-                    .collect(),
-            ),
-            evidence: Some("default".into()),
-            generation: String::new(),
-            scenario: Some(ScenarioSource {
-                feature: "Shop".into(),
-                rule: None,
-                keyword: "Scenario".into(),
-                scenario_line: 7,
-                scenario_name: name.into(),
-                example: None,
-            }),
-            aspect: None,
-        }
+        let mut item = fixture::scenario(id, "specs/shop.feature");
+        item.line = 7;
+        item.name = name.into();
+        item.tags = vec!["@shop".into()];
+        let s = fixture::scenario_mut(&mut item);
+        s.steps = steps
+            .iter()
+            .map(|(k, t)| Step {
+                keyword: k.to_string(),
+                text: t.to_string(),
+                doc_string: None,
+                data_table: None,
+                line: 0,
+            })
+            .collect();
+        s.runner = Some("default".into());
+        s.feature = "Shop".into();
+        s.scenario_line = 7;
+        s.scenario_name = name.into();
+        item
     }
 
     fn input<'a>(
@@ -351,11 +332,12 @@ mod tests {
             "Pay",
             &[("Given ", "a till"), ("Then ", "I pay 5")],
         );
-        failing.steps.as_mut().unwrap()[0].doc_string = Some(DocString {
+        fixture::scenario_mut(&mut failing).steps[0].doc_string = Some(DocString {
             content: "receipt".into(),
             media_type: None,
         });
-        failing.steps.as_mut().unwrap()[1].data_table = Some(vec![vec!["coin".into(), "5".into()]]);
+        fixture::scenario_mut(&mut failing).steps[1].data_table =
+            Some(vec![vec!["coin".into(), "5".into()]]);
         let ledger = Ledger::default();
         let prompt = build(&input(
             vec![PromptItem {
@@ -366,7 +348,7 @@ mod tests {
             }],
             &ledger,
             vec!["specs/shop.feature::Buy"],
-            DEFAULT_MAX_BYTES,
+            crate::config::DEFAULT_MAX_PROMPT_BYTES,
         ));
         assert!(
             prompt.contains("### specs/shop.feature:7 specs/shop.feature::Pay (fail)"),
@@ -470,7 +452,7 @@ mod tests {
             }],
             &ledger,
             vec![],
-            DEFAULT_MAX_BYTES,
+            crate::config::DEFAULT_MAX_PROMPT_BYTES,
         );
         i.phase = Phase::Red;
         let prompt = build(&i);

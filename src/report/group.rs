@@ -8,8 +8,8 @@ use std::fmt::Write;
 /// Writes `item`'s group header when it starts a new group; `current` tracks the last one.
 pub fn header<'a>(out: &mut String, current: &mut Option<&'a str>, item: &'a Item, style: Style) {
     let group = match item.kind {
-        ItemKind::Scenario => item.file.as_str(),
-        ItemKind::Aspect => "aspects",
+        ItemKind::Scenario(_) => item.file.as_str(),
+        ItemKind::Aspect(_) => "aspects",
     };
     if *current == Some(group) {
         return;
@@ -17,12 +17,12 @@ pub fn header<'a>(out: &mut String, current: &mut Option<&'a str>, item: &'a Ite
     if current.is_some() {
         out.push('\n');
     }
-    let title = match (&item.kind, &item.scenario) {
-        (ItemKind::Scenario, Some(s)) if !s.feature.is_empty() => {
+    let title = match &item.kind {
+        ItemKind::Scenario(s) if !s.feature.is_empty() => {
             format!("{}  {}", style.bold(&item.file), style.dim(&s.feature))
         }
-        (ItemKind::Scenario, _) => style.bold(&item.file),
-        (ItemKind::Aspect, _) => style.bold("Aspects"),
+        ItemKind::Scenario(_) => style.bold(&item.file),
+        ItemKind::Aspect(_) => style.bold("Aspects"),
     };
     let _ = writeln!(out, "{title}");
     *current = Some(group);
@@ -32,10 +32,10 @@ pub fn header<'a>(out: &mut String, current: &mut Option<&'a str>, item: &'a Ite
 /// apart; an aspect by its name.
 pub fn name(item: &Item) -> &str {
     match item.kind {
-        ItemKind::Scenario => item
+        ItemKind::Scenario(_) => item
             .id
             .split_once("::")
             .map_or(item.name.as_str(), |(_, n)| n),
-        ItemKind::Aspect => item.name.as_str(),
+        ItemKind::Aspect(_) => item.name.as_str(),
     }
 }

@@ -12,10 +12,10 @@ pub fn human(items: &[&Item], style: Style) -> String {
     for item in items {
         super::group::header(&mut out, &mut current, item, style);
         match item.kind {
-            ItemKind::Scenario => scenarios += 1,
-            ItemKind::Aspect => aspects += 1,
+            ItemKind::Scenario(_) => scenarios += 1,
+            ItemKind::Aspect(_) => aspects += 1,
         }
-        let evidence = match &item.evidence {
+        let evidence = match item.evidence() {
             Some(e) => style.cyan(e),
             None => style.yellow("no evidence"),
         };

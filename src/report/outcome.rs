@@ -69,13 +69,21 @@ impl Counts {
     /// The closing line: `N passed, N failed` (`, N skipped` when any), where failed counts
     /// every item that neither passed nor was skipped.
     pub fn closing_line(&self) -> String {
-        let failed = self.total - self.pass - self.skipped;
-        let mut line = format!("{} passed, {} failed", self.pass, failed);
-        if self.skipped > 0 {
-            line.push_str(&format!(", {} skipped", self.skipped));
-        }
-        line
+        closing_line(
+            self.pass,
+            self.total - self.pass - self.skipped,
+            self.skipped,
+        )
     }
+}
+
+/// `N passed, N failed` (`, N skipped` when any): the last line of every human report.
+pub fn closing_line(pass: usize, failed: usize, skipped: usize) -> String {
+    let mut line = format!("{pass} passed, {failed} failed");
+    if skipped > 0 {
+        line.push_str(&format!(", {skipped} skipped"));
+    }
+    line
 }
 
 #[cfg(test)]

@@ -1,7 +1,11 @@
 //! The embedded state database under `.specctl/`: every observation recorded, so `status`
 //! can tell the last known state without running anything.
 
+mod error;
 mod session;
+
+pub use error::StoreError;
+use error::{Op, classify};
 
 pub use session::{SessionRow, TurnRow, now_ms as session_now_ms};
 
@@ -68,33 +72,6 @@ const MIGRATIONS: [&str; 2] = [
      );",
 ];
 
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("cannot create {}: {source}", path.display())]
-    Create {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error(
-        "the state store {} is unreadable ({source}); it holds only past observations: remove it and run again",
-        path.display()
-    )]
-    Corrupt {
-        path: PathBuf,
-        source: rusqlite::Error,
-    },
-    #[error(
-        "the state store {} was written by a newer specctl (schema {found}, this one knows {SCHEMA_VERSION}): upgrade specctl, or remove the file",
-        path.display()
-    )]
-    Newer { path: PathBuf, found: i64 },
-    #[error("the state store {} could not be written: {source}", path.display())]
-    Write {
-        path: PathBuf,
-        source: rusqlite::Error,
-    },
-}
-
 /// The last observation of one item.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stored {
@@ -127,10 +104,7 @@ impl Store {
             })?;
         }
         let path = dir.join(FILE);
-        let corrupt = |source| StoreError::Corrupt {
-            path: path.clone(),
-            source,
-        };
+        let corrupt = |source| classify(&path, Op::Open, source);
         let conn = Connection::open(&path).map_err(corrupt)?;
         // Two specctl processes on one project (a watch and a check) take turns.
         conn.busy_timeout(Duration::from_secs(10))
@@ -142,10 +116,7 @@ impl Store {
 
     fn migrate(&mut self) -> Result<(), StoreError> {
         let path = self.path.clone();
-        let corrupt = |source| StoreError::Corrupt {
-            path: path.clone(),
-            source,
-        };
+        let corrupt = |source| classify(&path, Op::Open, source);
         self.conn
             .pragma_update(None, "journal_mode", "WAL")
             .map_err(corrupt)?;
@@ -200,10 +171,7 @@ impl Store {
         observations: &[Observation],
         session: Option<i64>,
     ) -> Result<(), StoreError> {
-        let write = |source| StoreError::Write {
-            path: self.path.clone(),
-            source,
-        };
+        let write = |source| classify(&self.path, Op::Write("an observation"), source);
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .unwrap_or_default()
@@ -235,10 +203,7 @@ impl Store {
 
     /// The newest observation of every item ever observed.
     pub fn latest(&self) -> Result<HashMap<String, Stored>, StoreError> {
-        let corrupt = |source| StoreError::Corrupt {
-            path: self.path.clone(),
-            source,
-        };
+        let corrupt = |source| classify(&self.path, Op::Read("the last observations"), source);
         let mut stmt = self
             .conn
             .prepare(

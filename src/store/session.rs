@@ -1,8 +1,7 @@
 //! Reconcile sessions and their turns in the store: every input and output of the loop,
 //! written as the loop goes, so a run killed anywhere resumes where it stood.
 
-use super::{Store, StoreError};
-use crate::reconcile::ledger::Ledger;
+use super::{Op, Store, StoreError, classify};
 use rusqlite::{OptionalExtension, Row, params};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -27,7 +26,8 @@ pub struct SessionRow {
     pub stall: u32,
     pub turns: u32,
     pub cost_usd: f64,
-    pub ledger: Ledger,
+    /// The session's ledger as the loop wrote it (JSON): the store keeps it, never reads it.
+    pub ledger: String,
     /// What the last finished turn left for the next one.
     pub findings: Vec<String>,
 }
@@ -73,8 +73,8 @@ fn session_row(r: &Row<'_>) -> rusqlite::Result<SessionRow> {
         stall: r.get::<_, i64>(7)?.max(0) as u32,
         turns: r.get::<_, i64>(8)?.max(0) as u32,
         cost_usd: r.get(9)?,
-        ledger: serde_json::from_str(&ledger).unwrap_or_default(),
-        findings: serde_json::from_str(&findings).unwrap_or_default(),
+        ledger,
+        findings: serde_json::from_str(&findings).map_err(|e| bad_json(11, e))?,
     })
 }
 
@@ -86,7 +86,7 @@ fn turn_row(r: &Row<'_>) -> rusqlite::Result<TurnRow> {
         number: r.get::<_, i64>(1)?.max(0) as u32,
         tier: r.get(2)?,
         phase: r.get(3)?,
-        items: serde_json::from_str(&items).unwrap_or_default(),
+        items: serde_json::from_str(&items).map_err(|e| bad_json(4, e))?,
         prompt: r.get(5)?,
         prompt_hash: r.get(6)?,
         started_at_ms: r.get(7)?,
@@ -96,22 +96,25 @@ fn turn_row(r: &Row<'_>) -> rusqlite::Result<TurnRow> {
         agent_summary: r.get(11)?,
         cost_usd: r.get(12)?,
         duration_ms: r.get::<_, Option<i64>>(13)?.map(|d| d.max(0) as u64),
-        gates: serde_json::from_str(&gates).unwrap_or_default(),
+        gates: serde_json::from_str(&gates).map_err(|e| bad_json(14, e))?,
         before_ref: r.get(15)?,
         after_ref: r.get(16)?,
     })
 }
 
-fn json<T: serde::Serialize>(value: &T) -> String {
+/// A column that should hold JSON and does not: the store is damaged.
+fn bad_json(column: usize, err: serde_json::Error) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, Box::new(err))
+}
+
+fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    // Lists of strings always serialize.
     serde_json::to_string(value).unwrap_or_default()
 }
 
 impl Store {
-    fn write_error(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
-        move |source| StoreError::Write {
-            path: self.path.clone(),
-            source,
-        }
+    fn failed(&self, op: Op) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+        move |source| classify(&self.path, op, source)
     }
 
     /// The session still open, if any.
@@ -123,7 +126,7 @@ impl Store {
                 session_row,
             )
             .optional()
-            .map_err(self.write_error())
+            .map_err(self.failed(Op::Read("the open session")))
     }
 
     /// A session by id, or the newest one.
@@ -137,20 +140,17 @@ impl Store {
         self.conn
             .query_row(&sql, [id], session_row)
             .optional()
-            .map_err(self.write_error())
+            .map_err(self.failed(Op::Read("a session")))
     }
 
     /// Opens a new session; any session still open is closed as superseded.
     pub fn start_session(
         &mut self,
         desired_generation: &str,
-        ledger: &Ledger,
+        ledger: &str,
     ) -> Result<SessionRow, StoreError> {
         let path = self.path.clone();
-        let write = |source| StoreError::Write {
-            path: path.clone(),
-            source,
-        };
+        let write = |source| classify(&path, Op::Write("a new session"), source);
         let now = now_ms();
         let tx = self.conn.transaction().map_err(write)?;
         tx.execute(
@@ -160,7 +160,7 @@ impl Store {
         .map_err(write)?;
         tx.execute(
             "INSERT INTO sessions (started_at_ms, desired_generation, state, ledger) VALUES (?1, ?2, 'open', ?3)",
-            params![now, desired_generation, json(ledger)],
+            params![now, desired_generation, ledger],
         )
         .map_err(write)?;
         let id = tx.last_insert_rowid();
@@ -176,7 +176,7 @@ impl Store {
             stall: 0,
             turns: 0,
             cost_usd: 0.0,
-            ledger: ledger.clone(),
+            ledger: ledger.to_string(),
             findings: Vec::new(),
         })
     }
@@ -189,7 +189,7 @@ impl Store {
                 params![id, state, reason, now_ms()],
             )
             .map(|_| ())
-            .map_err(self.write_error())
+            .map_err(self.failed(Op::Write("the end of a session")))
     }
 
     /// Turns a previous run left `running` (it was killed) become `interrupted`; returns
@@ -199,27 +199,24 @@ impl Store {
             let mut stmt = self
                 .conn
                 .prepare("SELECT number FROM turns WHERE session_id = ?1 AND state = 'running' ORDER BY number")
-                .map_err(self.write_error())?;
+                .map_err(self.failed(Op::Write("the turns a killed run cut off")))?;
             let rows = stmt
                 .query_map([session_id], |r| r.get::<_, i64>(0))
-                .map_err(self.write_error())?;
-            rows.filter_map(Result::ok)
-                .map(|n| n.max(0) as u32)
-                .collect()
+                .map_err(self.failed(Op::Write("the turns a killed run cut off")))?;
+            rows.map(|n| n.map(|n| n.max(0) as u32))
+                .collect::<Result<_, _>>()
+                .map_err(self.failed(Op::Read("the turns a killed run cut off")))?
         };
         self.conn
             .execute("UPDATE turns SET state = 'interrupted' WHERE session_id = ?1 AND state = 'running'", [session_id])
-            .map_err(self.write_error())?;
+            .map_err(self.failed(Op::Write("the turns a killed run cut off")))?;
         Ok(numbers)
     }
 
     /// A turn starts: its row and the session's turn count, in one transaction.
     pub fn begin_turn(&mut self, session: &SessionRow, turn: &TurnRow) -> Result<(), StoreError> {
         let path = self.path.clone();
-        let write = |source| StoreError::Write {
-            path: path.clone(),
-            source,
-        };
+        let write = |source| classify(&path, Op::Write("the start of a turn"), source);
         let tx = self.conn.transaction().map_err(write)?;
         tx.execute(
             &format!("INSERT INTO turns ({TURN_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"),
@@ -251,10 +248,7 @@ impl Store {
     /// What the agent did, and the money it spent, recorded as soon as it is known.
     pub fn record_agent(&mut self, session: &SessionRow, turn: &TurnRow) -> Result<(), StoreError> {
         let path = self.path.clone();
-        let write = |source| StoreError::Write {
-            path: path.clone(),
-            source,
-        };
+        let write = |source| classify(&path, Op::Write("what the agent did"), source);
         let tx = self.conn.transaction().map_err(write)?;
         tx.execute(
             "UPDATE turns SET agent_end = ?3, agent_output = ?4, agent_summary = ?5, cost_usd = ?6, duration_ms = ?7, after_ref = ?8, state = ?9
@@ -285,10 +279,7 @@ impl Store {
         gates: &[String],
     ) -> Result<(), StoreError> {
         let path = self.path.clone();
-        let write = |source| StoreError::Write {
-            path: path.clone(),
-            source,
-        };
+        let write = |source| classify(&path, Op::Write("the end of a turn"), source);
         let tx = self.conn.transaction().map_err(write)?;
         tx.execute(
             "UPDATE turns SET state = 'done', gates = ?3 WHERE session_id = ?1 AND number = ?2",
@@ -307,19 +298,19 @@ impl Store {
             .prepare(&format!(
                 "SELECT {TURN_COLUMNS} FROM turns WHERE session_id = ?1 ORDER BY number"
             ))
-            .map_err(self.write_error())?;
+            .map_err(self.failed(Op::Read("the turns of a session")))?;
         let rows = stmt
             .query_map([session_id], turn_row)
-            .map_err(self.write_error())?;
+            .map_err(self.failed(Op::Read("the turns of a session")))?;
         rows.collect::<Result<Vec<_>, _>>()
-            .map_err(self.write_error())
+            .map_err(self.failed(Op::Read("the turns of a session")))
     }
 }
 
 fn save_session(tx: &rusqlite::Transaction<'_>, s: &SessionRow) -> rusqlite::Result<usize> {
     tx.execute(
         "UPDATE sessions SET tier = ?2, tier_turns = ?3, stall = ?4, turns = ?5, cost_usd = ?6, ledger = ?7, findings = ?8 WHERE id = ?1",
-        params![s.id, s.tier as i64, s.tier_turns, s.stall, s.turns, s.cost_usd, json(&s.ledger), json(&s.findings)],
+        params![s.id, s.tier as i64, s.tier_turns, s.stall, s.turns, s.cost_usd, s.ledger, json(&s.findings)],
     )
 }
 
@@ -331,7 +322,7 @@ mod tests {
     fn a_session_and_its_turns_survive_a_reopen() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(dir.path()).unwrap();
-        let mut session = store.start_session("g1", &Ledger::default()).unwrap();
+        let mut session = store.start_session("g1", "{}").unwrap();
         session.turns = 1;
         session.cost_usd = 0.5;
         let turn = TurnRow {
@@ -365,7 +356,7 @@ mod tests {
         assert_eq!(turns[0].prompt, "fix a");
         assert_eq!(turns[0].before_ref.as_deref(), Some("abc"));
 
-        let next = store.start_session("g2", &Ledger::default()).unwrap();
+        let next = store.start_session("g2", "{}").unwrap();
         assert_eq!(
             store.session(Some(open.id)).unwrap().unwrap().state,
             "superseded"

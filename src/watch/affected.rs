@@ -37,15 +37,10 @@ pub fn affected(
         if others.is_empty() {
             continue;
         }
-        let inputs = match item.kind {
-            ItemKind::Aspect => globs(
-                item.aspect
-                    .as_ref()
-                    .map(|a| a.inputs.as_slice())
-                    .unwrap_or_default(),
-            ),
-            ItemKind::Scenario => {
-                let runner = item.evidence.as_deref().unwrap_or_default();
+        let inputs = match &item.kind {
+            ItemKind::Aspect(a) => globs(&a.inputs),
+            ItemKind::Scenario(s) => {
+                let runner = s.runner.as_deref().unwrap_or_default();
                 runner_inputs
                     .entry(runner)
                     .or_insert_with(|| {
@@ -93,51 +88,23 @@ fn globs(patterns: &[String]) -> Option<GlobSet> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::desired::{AspectSource, ScenarioSource};
+    use crate::desired::item::fixture;
 
     fn scenario(id: &str, file: &str, generation: &str, runner: &str) -> Item {
-        Item {
-            id: id.into(),
-            kind: ItemKind::Scenario,
-            file: file.into(),
-            line: 1,
-            name: id.into(),
-            tags: vec![],
-            steps: Some(vec![]),
-            evidence: Some(runner.into()),
-            generation: generation.into(),
-            scenario: Some(ScenarioSource {
-                feature: "F".into(),
-                rule: None,
-                keyword: "Scenario".into(),
-                scenario_line: 1,
-                scenario_name: id.into(),
-                example: None,
-            }),
-            aspect: None,
-        }
+        let mut item = fixture::scenario(id, file);
+        item.generation = generation.into();
+        fixture::scenario_mut(&mut item).runner = Some(runner.into());
+        item
     }
 
     fn aspect(id: &str, inputs: &[&str]) -> Item {
-        Item {
-            id: id.into(),
-            kind: ItemKind::Aspect,
-            file: format!("aspects/{id}.md"),
-            line: 2,
-            name: id.into(),
-            tags: vec![],
-            steps: None,
-            evidence: Some("true".into()),
-            generation: "g".into(),
-            scenario: None,
-            aspect: Some(AspectSource {
-                command: "true".into(),
-                timeout: None,
-                inputs: inputs.iter().map(|s| s.to_string()).collect(),
-                body: String::new(),
-                body_line: 4,
-            }),
+        let mut item = fixture::aspect(id, "true");
+        item.id = id.into();
+        item.generation = "g".into();
+        if let ItemKind::Aspect(a) = &mut item.kind {
+            a.inputs = inputs.iter().map(|s| s.to_string()).collect();
         }
+        item
     }
 
     fn ids(set: BTreeSet<String>) -> Vec<String> {

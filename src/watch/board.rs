@@ -75,22 +75,13 @@ pub fn lines(moved: &[(String, Option<Verdict>, Option<Verdict>)], style: Style)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::desired::ItemKind;
+    use crate::desired::item::fixture;
 
     fn item(id: &str) -> Item {
-        Item {
-            id: id.into(),
-            kind: ItemKind::Aspect,
-            file: "aspects/x.md".into(),
-            line: 2,
-            name: id.into(),
-            tags: vec![],
-            steps: None,
-            evidence: None,
-            generation: String::new(),
-            scenario: None,
-            aspect: None,
-        }
+        let mut item = fixture::aspect(id, "true");
+        item.id = id.into();
+        item.file = "aspects/x.md".into();
+        item
     }
 
     #[test]

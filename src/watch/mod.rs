@@ -7,12 +7,10 @@ pub mod board;
 
 use crate::config::Config;
 use crate::desired::{self, Item};
-use crate::exit::Exit;
 use crate::input_error::InputError;
 use crate::observe::{self, Observation, Verdict};
-use crate::reconcile::run::{End, Settings, reconcile};
-use crate::report::outcome::{Counts, Outcome};
-use crate::report::{diagnostic, json, style::Style};
+use crate::reconcile::{self, Event, ReconcileError, Settings};
+use crate::report::outcome::Outcome;
 use crate::selection::Selector;
 use crate::store::Store;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
@@ -22,34 +20,53 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, watch};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum OnBusy {
-    /// Let the running observation finish, then run one more
-    Queue,
-    /// End the running evidence's process groups and start again
-    Restart,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Output {
-    /// A live board on a terminal.
-    Board,
-    /// A line per transition.
-    Lines,
-    /// One JSON document per observation, a line each.
-    Json,
+pub enum OnBusy {
+    /// Let the running observation finish, then run one more.
+    Queue,
+    /// End the running evidence's process groups and start again.
+    Restart,
 }
 
 pub struct Options<'a> {
     pub root: &'a Path,
     pub selector: &'a Selector,
     pub jobs: usize,
-    pub output: Output,
-    pub style: Style,
     pub reconcile: bool,
     pub on_busy: OnBusy,
     pub debounce: Duration,
 }
+
+/// What watch tells its renderer.
+pub enum WatchEvent<'a> {
+    /// The board as it stands: every item with what is known of it, the input errors, and the
+    /// verdicts before this observation. `running` while evidence runs, else done.
+    Board {
+        outcomes: &'a [Outcome<'a>],
+        errors: &'a [InputError],
+        warnings: &'a [String],
+        before: &'a HashMap<String, Verdict>,
+        status: &'a str,
+        running: bool,
+    },
+    /// A reconcile pass after an observation left items failing.
+    Reconcile(&'a Event),
+    /// `--reconcile` without an agent in specctl.yaml.
+    NoAgent,
+    /// The pass could not run or ended early.
+    NoReconcile(&'a ReconcileError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WatchError {
+    #[error("cannot watch files: {0}")]
+    Notify(#[from] notify::Error),
+}
+
+type Debouncer = notify_debouncer_full::Debouncer<
+    notify::RecommendedWatcher,
+    notify_debouncer_full::RecommendedCache,
+>;
 
 /// Paths that never trigger an observation, whatever the ignore files say: specctl's own
 /// state, version control, build folders and editors' scratch files.
@@ -124,6 +141,7 @@ fn folders(root: &Path, relevance: &Relevance) -> Vec<PathBuf> {
 }
 
 /// What watch knows between observations.
+#[derive(Default)]
 struct Board {
     config: Config,
     config_error: Option<InputError>,
@@ -171,11 +189,7 @@ impl Board {
         }
         // Scenarios first, in file order, then aspects, as every other command lists them.
         items.sort_by(|a, b| {
-            (a.kind != desired::ItemKind::Scenario, &a.file, a.line).cmp(&(
-                b.kind != desired::ItemKind::Scenario,
-                &b.file,
-                b.line,
-            ))
+            (!a.is_scenario(), &a.file, a.line).cmp(&(!b.is_scenario(), &b.file, b.line))
         });
         let listed: BTreeSet<&str> = items.iter().map(|i| i.file.as_str()).collect();
         self.last_good.retain(|file, _| {
@@ -217,236 +231,337 @@ impl Board {
     }
 }
 
-/// Runs until Ctrl-C (or SIGTERM); returns the exit code.
-pub async fn run(options: Options<'_>) -> Exit {
-    let root = options.root;
-    let relevance = Relevance::new(root);
-    let (events_tx, mut events) = mpsc::unbounded_channel::<Vec<PathBuf>>();
+/// Runs until Ctrl-C, SIGTERM or SIGHUP sets `stop`.
+pub async fn run(
+    options: Options<'_>,
+    stop: watch::Receiver<bool>,
+    emit: &mut dyn FnMut(WatchEvent<'_>),
+) -> Result<(), WatchError> {
+    let relevance = Relevance::new(options.root);
+    let (events_tx, events) = mpsc::unbounded_channel::<Vec<PathBuf>>();
     // The debouncer only merges the several events one save makes; the quiet period that
     // starts an observation is `settle`'s, measured from the last relevant change.
-    let mut debouncer = match notify_debouncer_full::new_debouncer(
+    let debouncer = notify_debouncer_full::new_debouncer(
         Duration::from_millis(10),
         Some(Duration::from_millis(5)),
         move |result: notify_debouncer_full::DebounceEventResult| {
-            if let Ok(batch) = result {
-                let paths: Vec<PathBuf> = batch
-                    .into_iter()
-                    .filter(|e| changes_content(&e.event.kind))
-                    .flat_map(|e| e.event.paths.clone())
-                    .collect();
-                if paths.is_empty() {
-                    return;
-                }
+            let Ok(batch) = result else { return };
+            let paths: Vec<PathBuf> = batch
+                .into_iter()
+                .filter(|e| changes_content(&e.event.kind))
+                .flat_map(|e| e.event.paths.clone())
+                .collect();
+            if !paths.is_empty() {
+                // The receiver is gone only when watch is ending.
                 let _ = events_tx.send(paths);
             }
         },
-    ) {
-        Ok(d) => d,
-        Err(err) => {
-            eprintln!("error: cannot watch files: {err}");
-            return Exit::Invalid;
-        }
+    )?;
+    let mut w = Watcher {
+        options,
+        relevance,
+        events,
+        debouncer,
+        watched: BTreeSet::new(),
+        stop,
+        board: Board::default(),
+        observations: 0,
     };
-    let mut watched: BTreeSet<PathBuf> = BTreeSet::new();
-    for dir in folders(root, &relevance) {
-        if debouncer.watch(&dir, RecursiveMode::NonRecursive).is_ok() {
-            watched.insert(dir);
+    for dir in folders(w.options.root, &w.relevance) {
+        w.watch(&dir);
+    }
+    w.lifetime(emit).await;
+    Ok(())
+}
+
+/// What a finished observation asks for next.
+enum Next {
+    /// Wait for a change.
+    Idle,
+    /// Observe again: everything (`None`) or what these paths affect.
+    Again(Option<Vec<String>>),
+    /// Stop watching.
+    Stop,
+}
+
+struct Watcher<'a> {
+    options: Options<'a>,
+    relevance: Relevance,
+    events: mpsc::UnboundedReceiver<Vec<PathBuf>>,
+    debouncer: Debouncer,
+    watched: BTreeSet<PathBuf>,
+    stop: watch::Receiver<bool>,
+    board: Board,
+    observations: u64,
+}
+
+impl Watcher<'_> {
+    fn watch(&mut self, dir: &Path) {
+        // A folder that vanished before it could be watched has nothing to watch.
+        if self
+            .debouncer
+            .watch(dir, RecursiveMode::NonRecursive)
+            .is_ok()
+        {
+            self.watched.insert(dir.to_path_buf());
         }
     }
 
-    let (stop_tx, mut stop) = watch::channel(false);
-    let signals = tokio::spawn(crate::command::check::stop_on_signal(stop_tx));
-    let mut board = Board {
-        config: Config::default(),
-        config_error: None,
-        items: Vec::new(),
-        last_good: HashMap::new(),
-        errors: Vec::new(),
-        warnings: Vec::new(),
-        results: HashMap::new(),
-    };
-    let mut pending: Option<Vec<String>> = None;
-    let mut first = true;
-    let mut observations = 0u64;
-    loop {
-        if *stop.borrow() {
-            break;
-        }
-        if first || pending.is_some() {
-            if !first {
-                settle(
-                    &mut events,
-                    &relevance,
-                    &mut debouncer,
-                    &mut watched,
-                    options.debounce,
-                    pending.get_or_insert_with(Vec::new),
-                )
-                .await;
+    /// Observes at start, then after each settled change, until stopped.
+    async fn lifetime(&mut self, emit: &mut dyn FnMut(WatchEvent<'_>)) {
+        let mut next = Next::Again(None);
+        loop {
+            if *self.stop.borrow() {
+                return;
             }
-            let changed = if first { None } else { pending.take() };
-            first = false;
-            let shown = (board.results.len(), board.errors.clone());
-            board.reload(root, options.selector);
-            let observed_gen: HashMap<String, String> = board
-                .results
-                .iter()
-                .map(|(id, o)| (id.clone(), o.generation.clone()))
-                .collect();
-            let items: Vec<&Item> = board.items.iter().collect();
-            let ids: BTreeSet<String> = match &changed {
-                None => items.iter().map(|i| i.id.clone()).collect(),
-                Some(paths) => affected::affected(paths, &observed_gen, &items, &board.config),
-            };
-            let to_run: Vec<&Item> = items
-                .iter()
-                .copied()
-                .filter(|i| ids.contains(&i.id))
-                .collect();
-            if to_run.is_empty() && changed.is_some() {
-                // Nothing to run; a removed scenario or a new syntax error still redraws.
-                if (board.results.len(), board.errors.clone()) != shown {
-                    render(
-                        &options,
-                        &board,
-                        &board.verdicts(),
-                        observations,
-                        "no item to run",
-                    );
-                }
-                continue;
-            }
-            let before = board.verdicts();
-            if options.output == Output::Board {
-                render(
-                    &options,
-                    &board,
-                    &before,
-                    observations,
-                    &format!("running evidence for {} items…", to_run.len()),
-                );
-            }
-            let (run_tx, run_rx) = watch::channel(false);
-            let started = Instant::now();
-            let all: Vec<Item> = board.items.clone();
-            let config = board.config.clone();
-            let observation = observe::observe(
-                root,
-                &config,
-                &all,
-                &to_run,
-                observe::Options {
-                    jobs: options.jobs,
-                    interrupt: run_rx,
-                    on_progress: None,
+            next = match next {
+                Next::Stop => return,
+                Next::Again(changed) => self.observe(changed, emit).await,
+                Next::Idle => match self.wait().await {
+                    Some(changed) => Next::Again(Some(changed)),
+                    None => return,
                 },
-            );
-            tokio::pin!(observation);
-            let observed = loop {
-                tokio::select! {
-                    result = &mut observation => break result,
-                    Some(paths) = events.recv() => {
-                        let mut rel = relevant_paths(&relevance, &paths, &mut debouncer, &mut watched);
-                        drain(&mut events, &relevance, &mut debouncer, &mut watched, &mut rel);
-                        if !rel.is_empty() {
-                            pending.get_or_insert_with(Vec::new).extend(rel);
-                            if options.on_busy == OnBusy::Restart {
-                                let _ = run_tx.send(true);
-                            }
-                        }
-                    }
-                    _ = stop.changed() => { let _ = run_tx.send(true); }
-                }
             };
-            if observed.interrupted && *stop.borrow() {
-                break;
-            }
-            if observed.interrupted {
-                // Restarted: what was cut off runs again, with the changes that cut it off.
-                match changed {
-                    None => {
-                        first = true;
-                        pending = None;
-                    }
-                    Some(paths) => pending.get_or_insert_with(Vec::new).extend(paths),
-                }
-                continue;
-            }
-            if let Ok(mut store) = Store::open(root) {
-                let _ = store.record(&observed.observations);
-            }
-            for o in observed.observations {
-                board.results.insert(o.id.clone(), o);
-            }
-            board.warnings.extend(observed.warnings);
-            observations += 1;
-            let status = format!(
-                "observation {observations}, {} ms",
-                started.elapsed().as_millis()
-            );
-            render(&options, &board, &before, observations, &status);
-
-            if options.reconcile
-                && board.errors.is_empty()
-                && board.results.values().any(|o| !o.verdict.holds())
-            {
-                if board.config.agents.is_empty() {
-                    eprintln!("{}", crate::command::reconcile::NO_AGENT);
-                } else {
-                    let end = reconcile(Settings {
-                        root,
-                        config: &board.config,
-                        selector: options.selector,
-                        jobs: options.jobs,
-                        style: options.style,
-                        interrupt: stop.clone(),
-                        log_to_stderr: options.output == Output::Json,
-                        new_session: false,
-                    })
-                    .await;
-                    match &end {
-                        End::Interrupted => break,
-                        End::Busy(why) | End::Store(why) => {
-                            eprintln!("warning: no reconcile pass: {why}")
-                        }
-                        _ => {}
-                    }
-                    // What the agent wrote during its turns was observed by the reconcile
-                    // itself: one fresh observation now, not one per write.
-                    let mut rel = Vec::new();
-                    drain(
-                        &mut events,
-                        &relevance,
-                        &mut debouncer,
-                        &mut watched,
-                        &mut rel,
-                    );
-                    pending = Some(
-                        board
-                            .items
-                            .iter()
-                            .map(|i| i.file.clone())
-                            .chain(rel)
-                            .collect(),
-                    );
-                    board.results.clear();
-                }
-            }
-            continue;
-        }
-        tokio::select! {
-            Some(paths) = events.recv() => {
-                let mut rel = relevant_paths(&relevance, &paths, &mut debouncer, &mut watched);
-                drain(&mut events, &relevance, &mut debouncer, &mut watched, &mut rel);
-                if !rel.is_empty() {
-                    pending = Some(rel);
-                }
-            }
-            _ = stop.changed() => break,
         }
     }
-    signals.abort();
-    Exit::Interrupted
+
+    /// The next relevant change, settled; `None` when stopped.
+    async fn wait(&mut self) -> Option<Vec<String>> {
+        loop {
+            tokio::select! {
+                Some(paths) = self.events.recv() => {
+                    let mut rel = self.relevant(&paths);
+                    self.drain(&mut rel);
+                    if !rel.is_empty() {
+                        self.settle(&mut rel).await;
+                        return Some(rel);
+                    }
+                }
+                _ = self.stop.changed() => return None,
+            }
+        }
+    }
+
+    /// One observation of what `changed` affects (everything at start).
+    async fn observe(
+        &mut self,
+        changed: Option<Vec<String>>,
+        emit: &mut dyn FnMut(WatchEvent<'_>),
+    ) -> Next {
+        let shown = (self.board.results.len(), self.board.errors.clone());
+        self.board.reload(self.options.root, self.options.selector);
+        let to_run = self.affected(changed.as_deref());
+        if to_run.is_empty() && changed.is_some() {
+            // Nothing to run; a removed scenario or a new syntax error still redraws.
+            if (self.board.results.len(), self.board.errors.clone()) != shown {
+                self.show(&self.board.verdicts(), "no item to run", false, emit);
+            }
+            return Next::Idle;
+        }
+        let before = self.board.verdicts();
+        let status = format!("running evidence for {} items…", to_run.len());
+        self.show(&before, &status, true, emit);
+        let started = Instant::now();
+        let (observed, pending) = self.run_evidence(&to_run).await;
+        if observed.interrupted {
+            if *self.stop.borrow() {
+                return Next::Stop;
+            }
+            // Restarted: what was cut off runs again, with the changes that cut it off.
+            let again = Next::Again(changed.map(|mut paths| {
+                paths.extend(pending.unwrap_or_default());
+                paths
+            }));
+            return self.settled(again).await;
+        }
+        self.record(observed);
+        let status = format!(
+            "observation {}, {} ms",
+            self.observations,
+            started.elapsed().as_millis()
+        );
+        self.show(&before, &status, false, emit);
+        if let Some(next) = self.reconcile_pass(emit).await {
+            return self.settled(next).await;
+        }
+        match pending {
+            Some(paths) => self.settled(Next::Again(Some(paths))).await,
+            None => Next::Idle,
+        }
+    }
+
+    /// Changes to observe wait until the files have been quiet for the debounce period.
+    async fn settled(&mut self, next: Next) -> Next {
+        match next {
+            Next::Again(Some(mut paths)) => {
+                self.settle(&mut paths).await;
+                Next::Again(Some(paths))
+            }
+            other => other,
+        }
+    }
+
+    /// The ids an observation runs: all at start, else what the changed paths affect.
+    fn affected(&self, changed: Option<&[String]>) -> Vec<String> {
+        let items: Vec<&Item> = self.board.items.iter().collect();
+        let ids: BTreeSet<String> = match changed {
+            None => items.iter().map(|i| i.id.clone()).collect(),
+            Some(paths) => {
+                let observed: HashMap<String, String> = self
+                    .board
+                    .results
+                    .iter()
+                    .map(|(id, o)| (id.clone(), o.generation.clone()))
+                    .collect();
+                affected::affected(paths, &observed, &items, &self.board.config)
+            }
+        };
+        items
+            .iter()
+            .filter(|i| ids.contains(&i.id))
+            .map(|i| i.id.clone())
+            .collect()
+    }
+
+    /// Runs the evidence of `ids`, gathering the changes that arrive meanwhile (and, with
+    /// `--on-busy restart`, cutting the run short for them).
+    async fn run_evidence(&mut self, ids: &[String]) -> (observe::Observed, Option<Vec<String>>) {
+        let wanted: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
+        let all: Vec<Item> = self.board.items.clone();
+        let to_run: Vec<&Item> = all
+            .iter()
+            .filter(|i| wanted.contains(i.id.as_str()))
+            .collect();
+        let config = self.board.config.clone();
+        let (run_tx, run_rx) = watch::channel(false);
+        let options = observe::Options {
+            jobs: self.options.jobs,
+            interrupt: run_rx,
+            on_progress: None,
+        };
+        let observation = observe::observe(self.options.root, &config, &all, &to_run, options);
+        tokio::pin!(observation);
+        let mut pending: Option<Vec<String>> = None;
+        let observed = loop {
+            tokio::select! {
+                result = &mut observation => break result,
+                Some(paths) = self.events.recv() => {
+                    let mut rel = self.relevant(&paths);
+                    self.drain(&mut rel);
+                    if !rel.is_empty() {
+                        pending.get_or_insert_with(Vec::new).extend(rel);
+                        if self.options.on_busy == OnBusy::Restart {
+                            let _ = run_tx.send(true);
+                        }
+                    }
+                }
+                _ = self.stop.changed() => { let _ = run_tx.send(true); }
+            }
+        };
+        (observed, pending)
+    }
+
+    fn record(&mut self, observed: observe::Observed) {
+        // The store is history for `status`; watch's board is the user's view, and a store
+        // that cannot be written is said on the board as a warning.
+        if let Err(err) =
+            Store::open(self.options.root).and_then(|mut s| s.record(&observed.observations))
+        {
+            self.board.warnings.push(err.to_string());
+        }
+        for o in observed.observations {
+            self.board.results.insert(o.id.clone(), o);
+        }
+        self.board.warnings.extend(observed.warnings);
+        self.observations += 1;
+    }
+
+    fn show(
+        &self,
+        before: &HashMap<String, Verdict>,
+        status: &str,
+        running: bool,
+        emit: &mut dyn FnMut(WatchEvent<'_>),
+    ) {
+        let outcomes = self.board.outcomes();
+        emit(WatchEvent::Board {
+            outcomes: &outcomes,
+            errors: &self.board.errors,
+            warnings: &self.board.warnings,
+            before,
+            status,
+            running,
+        });
+    }
+
+    /// With `--reconcile`, one pass when the observation left items failing; what the agent
+    /// wrote is observed once afterwards, not once per write.
+    async fn reconcile_pass(&mut self, emit: &mut dyn FnMut(WatchEvent<'_>)) -> Option<Next> {
+        let failing = self.board.results.values().any(|o| !o.verdict.holds());
+        if !self.options.reconcile || !self.board.errors.is_empty() || !failing {
+            return None;
+        }
+        if self.board.config.agents.is_empty() {
+            emit(WatchEvent::NoAgent);
+            return None;
+        }
+        let settings = Settings {
+            root: self.options.root,
+            config: &self.board.config,
+            selector: self.options.selector,
+            jobs: self.options.jobs,
+            interrupt: self.stop.clone(),
+            new_session: false,
+        };
+        match reconcile::reconcile(settings, &mut |e| emit(WatchEvent::Reconcile(&e))).await {
+            // What the pass achieved shows on the next observation's board.
+            Ok(_) => {}
+            Err(ReconcileError::Interrupted) => return Some(Next::Stop),
+            Err(err) => emit(WatchEvent::NoReconcile(&err)),
+        }
+        let mut rel = Vec::new();
+        self.drain(&mut rel);
+        let files = self
+            .board
+            .items
+            .iter()
+            .map(|i| i.file.clone())
+            .chain(rel)
+            .collect();
+        self.board.results.clear();
+        Some(Next::Again(Some(files)))
+    }
+
+    fn relevant(&mut self, paths: &[PathBuf]) -> Vec<String> {
+        relevant_paths(
+            &self.relevance,
+            paths,
+            &mut self.debouncer,
+            &mut self.watched,
+        )
+    }
+
+    fn drain(&mut self, into: &mut Vec<String>) {
+        drain(
+            &mut self.events,
+            &self.relevance,
+            &mut self.debouncer,
+            &mut self.watched,
+            into,
+        );
+    }
+
+    async fn settle(&mut self, into: &mut Vec<String>) {
+        settle(
+            &mut self.events,
+            &self.relevance,
+            &mut self.debouncer,
+            &mut self.watched,
+            self.options.debounce,
+            into,
+        )
+        .await;
+    }
 }
 
 /// Reading a file (the evidence reads specs and configuration) is not a change; writing,
@@ -467,10 +582,7 @@ fn changes_content(kind: &notify::EventKind) -> bool {
 fn relevant_paths(
     relevance: &Relevance,
     paths: &[PathBuf],
-    debouncer: &mut notify_debouncer_full::Debouncer<
-        notify::RecommendedWatcher,
-        notify_debouncer_full::RecommendedCache,
-    >,
+    debouncer: &mut Debouncer,
     watched: &mut BTreeSet<PathBuf>,
 ) -> Vec<String> {
     let mut out = Vec::new();
@@ -498,10 +610,7 @@ fn relevant_paths(
 async fn settle(
     events: &mut mpsc::UnboundedReceiver<Vec<PathBuf>>,
     relevance: &Relevance,
-    debouncer: &mut notify_debouncer_full::Debouncer<
-        notify::RecommendedWatcher,
-        notify_debouncer_full::RecommendedCache,
-    >,
+    debouncer: &mut Debouncer,
     watched: &mut BTreeSet<PathBuf>,
     quiet: Duration,
     into: &mut Vec<String>,
@@ -518,54 +627,11 @@ async fn settle(
 fn drain(
     events: &mut mpsc::UnboundedReceiver<Vec<PathBuf>>,
     relevance: &Relevance,
-    debouncer: &mut notify_debouncer_full::Debouncer<
-        notify::RecommendedWatcher,
-        notify_debouncer_full::RecommendedCache,
-    >,
+    debouncer: &mut Debouncer,
     watched: &mut BTreeSet<PathBuf>,
     into: &mut Vec<String>,
 ) {
     while let Ok(paths) = events.try_recv() {
         into.extend(relevant_paths(relevance, &paths, debouncer, watched));
     }
-}
-
-fn render(
-    options: &Options<'_>,
-    board: &Board,
-    before: &HashMap<String, Verdict>,
-    _n: u64,
-    status: &str,
-) {
-    let outcomes = board.outcomes();
-    let now: Vec<(&Item, Option<Verdict>)> = outcomes.iter().map(|o| (o.item, o.verdict)).collect();
-    let moved = board::transitions(before, &now);
-    let text = match options.output {
-        Output::Json => {
-            let counts = Counts::of(&outcomes, 0);
-            let doc = json::check(&outcomes, &counts, &board.errors, &board.warnings);
-            // One document per line.
-            serde_json::from_str::<serde_json::Value>(&doc)
-                .map(|v| format!("{v}\n"))
-                .unwrap_or_default()
-        }
-        Output::Board => {
-            let mut text = board::board(&outcomes, status, &moved, options.style);
-            for err in &board.errors {
-                text.push_str(&diagnostic::render(err, options.style));
-            }
-            text
-        }
-        Output::Lines => {
-            let mut text = board::lines(&moved, options.style);
-            for err in &board.errors {
-                text.push_str(&format!("error: {err}\n"));
-            }
-            if !status.starts_with("running") {
-                text.push_str(&format!("{}\n", Counts::of(&outcomes, 0).closing_line()));
-            }
-            text
-        }
-    };
-    crate::command::print(&text);
 }

@@ -1,3 +1,6 @@
+//! The Gherkin syntax tree, as the official parsers build it: a Feature with its
+//! Background, Rules, Scenarios, Steps, tables and doc strings, each with its location.
+
 use serde::Serialize;
 
 use super::{KeywordType, Location, Tag};

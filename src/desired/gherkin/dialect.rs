@@ -1,3 +1,6 @@
+//! The Gherkin languages: each language's keywords, read once from gherkin-languages.json,
+//! so `# language: fr` and every other dialect parse as the official parsers do.
+
 // languages.json is Cucumber's gherkin-languages.json (github.com/cucumber/gherkin), MIT licence, Copyright (c) Cucumber Ltd and contributors.
 
 use std::collections::HashMap;

@@ -1,3 +1,6 @@
+//! The Gherkin parser: the official grammar's state machine over matched lines, with the
+//! official error recovery, so every error in a file is reported at its line and column.
+
 use std::mem;
 
 use super::ast::{

@@ -1,3 +1,6 @@
+//! Pickles: the syntax tree compiled into runnable scenarios, as the official compiler does
+//! (Backgrounds prepended, each Examples row its own scenario with its placeholders filled).
+
 use super::ast::{Document, FeatureChild, RuleChild, Scenario, Step, TableCell, TableRow};
 use super::{ExampleRow, KeywordType, Pickle, PickleStep, StepArgument, Tag};
 

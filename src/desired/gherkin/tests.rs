@@ -1,3 +1,6 @@
+//! Unit tests of the Gherkin reader on small sources, beside the official conformance data
+//! that tests/conformance.rs reads.
+
 use super::*;
 
 fn pickles(source: &str) -> Vec<Pickle> {

@@ -1,3 +1,6 @@
+//! The token matcher: one line of a feature file classified (Feature line, step, table
+//! row, doc string separator, tag line…) in the file's dialect.
+
 use super::dialect::{self, Dialect};
 use super::{KeywordType, Location, ParseError, TableCell, Tag};
 

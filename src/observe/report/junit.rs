@@ -47,24 +47,14 @@ pub fn parse(xml: &str) -> Result<Vec<Case>, ReportError> {
                     partial.child(target, &e)?;
                 }
             }
-            Event::Text(t) => {
-                if let (Some(partial), Some(target)) = (current.as_mut(), collecting) {
-                    partial.text(target, &t.xml10_content());
-                }
-            }
-            Event::CData(t) => {
-                if let (Some(partial), Some(target)) = (current.as_mut(), collecting) {
-                    partial.text(target, &t.into_inner());
-                }
-            }
+            Event::Text(t) => collect(&mut current, collecting, &t.xml10_content()),
+            Event::CData(t) => collect(&mut current, collecting, &t.into_inner()),
             Event::GeneralRef(r) => {
-                if let (Some(partial), Some(target)) = (current.as_mut(), collecting) {
-                    let entity = format!("&{};", r.xml10_content());
-                    let text = quick_xml::escape::unescape(&entity)
-                        .map(|c| c.into_owned())
-                        .unwrap_or(entity);
-                    partial.text(target, &text);
-                }
+                let entity = format!("&{};", r.xml10_content());
+                let text = quick_xml::escape::unescape(&entity)
+                    .map(|c| c.into_owned())
+                    .unwrap_or(entity);
+                collect(&mut current, collecting, &text);
             }
             Event::End(e) => {
                 if e.local_name().as_ref() == "testcase" {
@@ -86,6 +76,13 @@ pub fn parse(xml: &str) -> Result<Vec<Case>, ReportError> {
         return Err(ReportError("the report ends inside a <testcase>".into()));
     }
     Ok(cases)
+}
+
+/// Text inside a testcase's outcome element or system-out goes to that part of the case.
+fn collect(current: &mut Option<Partial>, collecting: Option<Target>, text: &str) {
+    if let (Some(partial), Some(target)) = (current.as_mut(), collecting) {
+        partial.text(target, text);
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,8 +1,18 @@
-//! Runs one evidence command in its own process group, with a timeout, bounded output, and
-//! the whole group ended afterwards: TERM, a grace period, then KILL.
+//! Every child process specctl starts (evidence, agents, git) goes through here: its own
+//! process group, a timeout, an interrupt, and the whole group ended afterwards.
 
-use super::capture::Capture;
-use super::verdict::ProcessEnd;
+mod capture;
+mod exec;
+mod group;
+mod quote;
+mod signal;
+
+pub use capture::Capture;
+pub use exec::{Exec, ExecError, ExecOutput, exec};
+pub use group::{end_group, group_alive};
+pub use quote::shell_quote;
+pub use signal::Interrupt;
+
 use std::path::Path;
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
@@ -15,6 +25,31 @@ pub const GRACE: Duration = Duration::from_secs(2);
 /// How long output pipes may stay open after the group is gone (a daemon that left the
 /// group can hold them forever).
 const PIPE_LINGER: Duration = Duration::from_millis(500);
+
+/// How a process ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProcessEnd {
+    Exited(i32),
+    Signalled(i32),
+    TimedOut,
+    /// The process could not be started at all (no shell, no such folder).
+    NotStarted(String),
+    /// Stopped by Ctrl-C: no verdict is recorded for it.
+    Interrupted,
+}
+
+impl ProcessEnd {
+    /// How it ended, as a sentence's predicate: "exited with 3", "timed out and …".
+    pub fn describe(&self) -> String {
+        match self {
+            ProcessEnd::Exited(code) => format!("exited with {code}"),
+            ProcessEnd::Signalled(sig) => format!("was killed by signal {sig}"),
+            ProcessEnd::TimedOut => "timed out and its process group was killed".into(),
+            ProcessEnd::NotStarted(why) => format!("could not start ({why})"),
+            ProcessEnd::Interrupted => "was interrupted".into(),
+        }
+    }
+}
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -37,9 +72,47 @@ pub struct Finished {
     pub duration: Duration,
 }
 
+/// The pipes of a started job, read in the background.
+struct Running {
+    child: tokio::process::Child,
+    pgid: Option<i32>,
+    writer: Option<tokio::task::JoinHandle<()>>,
+    readers: Vec<tokio::task::JoinHandle<()>>,
+    capture: Arc<Mutex<Capture>>,
+}
+
 /// Runs `job` to its end. `interrupt` turning true ends it early (Ctrl-C).
 pub async fn run(job: Job<'_>, mut interrupt: watch::Receiver<bool>) -> Finished {
     let started = Instant::now();
+    let mut running = match start(&job) {
+        Ok(running) => running,
+        Err(err) => {
+            return Finished {
+                end: ProcessEnd::NotStarted(err.to_string()),
+                pgid: None,
+                output: Capture::default(),
+                duration: started.elapsed(),
+            };
+        }
+    };
+    let end = tokio::select! {
+        status = running.child.wait() => match status {
+            Ok(status) => end_of(status),
+            Err(err) => ProcessEnd::NotStarted(err.to_string()),
+        },
+        _ = tokio::time::sleep(job.timeout) => ProcessEnd::TimedOut,
+        _ = interrupted(&mut interrupt) => ProcessEnd::Interrupted,
+    };
+    let output = finish(running).await;
+    Finished {
+        end,
+        pgid: output.1,
+        output: output.0,
+        duration: started.elapsed(),
+    }
+}
+
+fn start(job: &Job<'_>) -> std::io::Result<Running> {
     let mut command = tokio::process::Command::new(shell());
     command
         .arg("-c")
@@ -55,17 +128,7 @@ pub async fn run(job: Job<'_>, mut interrupt: watch::Receiver<bool>) -> Finished
         .stderr(Stdio::piped())
         .process_group(0)
         .kill_on_drop(true);
-    let mut child = match command.spawn() {
-        Ok(child) => child,
-        Err(err) => {
-            return Finished {
-                end: ProcessEnd::NotStarted(err.to_string()),
-                pgid: None,
-                output: Capture::default(),
-                duration: started.elapsed(),
-            };
-        }
-    };
+    let mut child = command.spawn()?;
     let pgid = child.id().map(|id| id as i32);
     let writer = match (child.stdin.take(), job.stdin) {
         (Some(mut pipe), Some(text)) => {
@@ -81,47 +144,41 @@ pub async fn run(job: Job<'_>, mut interrupt: watch::Receiver<bool>) -> Finished
         _ => None,
     };
     let capture = Arc::new(Mutex::new(Capture::default()));
-    let readers = [
-        child
-            .stdout
-            .take()
-            .map(|s| tokio::spawn(drain(s, capture.clone()))),
-        child
-            .stderr
-            .take()
-            .map(|s| tokio::spawn(drain(s, capture.clone()))),
-    ];
-
-    let end = tokio::select! {
-        status = child.wait() => match status {
-            Ok(status) => end_of(status),
-            Err(err) => ProcessEnd::NotStarted(err.to_string()),
-        },
-        _ = tokio::time::sleep(job.timeout) => ProcessEnd::TimedOut,
-        _ = interrupted(&mut interrupt) => ProcessEnd::Interrupted,
-    };
-    // Whatever ended the run, nothing of the group may outlive it: a finished runner's
-    // leftover daemons too.
-    if let Some(pgid) = pgid {
-        end_group(pgid, &mut child).await;
+    let mut readers = Vec::new();
+    if let Some(out) = child.stdout.take() {
+        readers.push(tokio::spawn(drain(out, capture.clone())));
     }
-    let _ = child.wait().await;
-    if let Some(writer) = writer {
+    if let Some(err) = child.stderr.take() {
+        readers.push(tokio::spawn(drain(err, capture.clone())));
+    }
+    Ok(Running {
+        child,
+        pgid,
+        writer,
+        readers,
+        capture,
+    })
+}
+
+/// Whatever ended the run, nothing of the group may outlive it: a finished runner's leftover
+/// daemons too. Returns what it printed and the group it ran in.
+async fn finish(mut running: Running) -> (Capture, Option<i32>) {
+    if let Some(pgid) = running.pgid {
+        end_group(pgid, &mut running.child).await;
+    }
+    // The group is gone; reaping the leader cannot block.
+    let _ = running.child.wait().await;
+    if let Some(writer) = running.writer {
         writer.abort();
     }
-    for reader in readers.into_iter().flatten() {
+    for reader in running.readers {
         let abort = reader.abort_handle();
         if tokio::time::timeout(PIPE_LINGER, reader).await.is_err() {
             abort.abort();
         }
     }
-    let output = std::mem::take(&mut *capture.lock().unwrap_or_else(|p| p.into_inner()));
-    Finished {
-        end,
-        pgid,
-        output,
-        duration: started.elapsed(),
-    }
+    let output = std::mem::take(&mut *running.capture.lock().unwrap_or_else(|p| p.into_inner()));
+    (output, running.pgid)
 }
 
 /// The environment entries that name items: `SPECCTL_ITEMS` (one id a line) when short, else
@@ -143,7 +200,7 @@ pub fn items_env(ids: &[&str], scratch: &Path) -> Vec<(String, String)> {
 }
 
 /// `/bin/sh` by its path: a PATH search costs one failed exec per entry on every spawn.
-fn shell() -> &'static str {
+pub(crate) fn shell() -> &'static str {
     static SHELL: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
     SHELL.get_or_init(|| {
         if Path::new("/bin/sh").exists() {
@@ -154,7 +211,7 @@ fn shell() -> &'static str {
     })
 }
 
-async fn interrupted(rx: &mut watch::Receiver<bool>) {
+pub(crate) async fn interrupted(rx: &mut watch::Receiver<bool>) {
     if rx.wait_for(|stop| *stop).await.is_err() {
         // The sender is gone, so no interruption can come: wait forever.
         std::future::pending::<()>().await;
@@ -174,76 +231,13 @@ async fn drain(mut stream: impl tokio::io::AsyncRead + Unpin, capture: Arc<Mutex
     }
 }
 
-fn end_of(status: std::process::ExitStatus) -> ProcessEnd {
+pub(crate) fn end_of(status: std::process::ExitStatus) -> ProcessEnd {
     use std::os::unix::process::ExitStatusExt;
     match (status.code(), status.signal()) {
         (Some(code), _) => ProcessEnd::Exited(code),
         (None, Some(signal)) => ProcessEnd::Signalled(signal),
         (None, None) => ProcessEnd::Exited(-1),
     }
-}
-
-/// TERM to the whole group, up to `GRACE` for it to go, then KILL. The leader is reaped
-/// as it goes, since a zombie still counts as a member of its group.
-pub async fn end_group(pgid: i32, leader: &mut tokio::process::Child) {
-    let _ = leader.try_wait();
-    if !group_alive(pgid) {
-        return;
-    }
-    signal_group(pgid, libc::SIGTERM);
-    let deadline = Instant::now() + GRACE;
-    loop {
-        let _ = leader.try_wait();
-        if !group_alive(pgid) || Instant::now() >= deadline {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    if group_alive(pgid) {
-        signal_group(pgid, libc::SIGKILL);
-    }
-}
-
-fn signal_group(pgid: i32, signal: i32) {
-    // SAFETY: kill(2) with a negative pid signals a process group; it touches no memory.
-    unsafe {
-        libc::kill(-pgid, signal);
-    }
-}
-
-/// Whether any live (non-zombie) process is in the group. Zombies count for kill(2), and an
-/// init that reaps orphans slowly would make every shutdown wait out the whole grace period,
-/// so where /proc is there it is asked instead.
-pub(crate) fn group_alive(pgid: i32) -> bool {
-    // SAFETY: signal 0 only checks that the group exists and may be signalled.
-    let exists = unsafe { libc::kill(-pgid, 0) == 0 };
-    // Only a group that exists can be all zombies; the common case never reads /proc.
-    exists && live_members(pgid).is_none_or(|n| n > 0)
-}
-
-fn live_members(pgid: i32) -> Option<usize> {
-    let entries = std::fs::read_dir("/proc").ok()?;
-    let mut live = 0;
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        if !name.to_string_lossy().bytes().all(|b| b.is_ascii_digit()) {
-            continue;
-        }
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-            continue;
-        };
-        // `pid (comm) state ppid pgrp …`; comm may hold spaces and parentheses.
-        let Some((_, rest)) = stat.rsplit_once(')') else {
-            continue;
-        };
-        let mut fields = rest.split_whitespace();
-        let state = fields.next();
-        let pgrp = fields.nth(1).and_then(|f| f.parse::<i32>().ok());
-        if pgrp == Some(pgid) && state != Some("Z") {
-            live += 1;
-        }
-    }
-    Some(live)
 }
 
 #[cfg(test)]

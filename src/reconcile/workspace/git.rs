@@ -1,17 +1,21 @@
 //! Working-tree snapshots as git commits under `refs/specctl/`: untracked files included,
 //! the user's index, HEAD and stash untouched, so no turn can lose work and any turn can be
-//! undone.
+//! undone. git runs through `crate::process`: its own process group, a timeout, the interrupt.
 
+use super::WorkspaceError;
+use crate::process::{self, Exec, ExecOutput};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+use tokio::sync::watch;
 
-#[derive(Debug, thiserror::Error)]
-pub enum SnapshotError {
-    #[error("git failed to {what}: {detail}")]
-    Git { what: String, detail: String },
-    #[error("cannot use a scratch folder for git: {0}")]
-    Io(#[from] std::io::Error),
-}
+/// How long one git command may take: a snapshot of a large tree hashes every changed file.
+const GIT_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+const IDENTITY: [(&str, &str); 4] = [
+    ("GIT_AUTHOR_NAME", "specctl"),
+    ("GIT_AUTHOR_EMAIL", "specctl@localhost"),
+    ("GIT_COMMITTER_NAME", "specctl"),
+    ("GIT_COMMITTER_EMAIL", "specctl@localhost"),
+];
 
 /// The git repository a project lives in.
 #[derive(Debug, Clone)]
@@ -19,70 +23,87 @@ pub struct Git {
     top: PathBuf,
     /// The project root relative to the repository's top, with a trailing `/`, or empty.
     prefix: String,
+    interrupt: watch::Receiver<bool>,
 }
 
 impl Git {
     /// The repository holding `root`, or `None` outside one (or without git).
-    pub fn discover(root: &Path) -> Option<Git> {
-        let out = Command::new("git")
-            .args(["rev-parse", "--show-toplevel", "--show-prefix"])
-            .current_dir(root)
-            .stderr(Stdio::null())
-            .output()
-            .ok()?;
-        if !out.status.success() {
+    pub async fn discover(root: &Path, interrupt: watch::Receiver<bool>) -> Option<Git> {
+        let job = Exec {
+            program: "git",
+            args: &["rev-parse", "--show-toplevel", "--show-prefix"],
+            cwd: root,
+            env: &[],
+            timeout: GIT_TIMEOUT,
+        };
+        let out = process::exec(job, interrupt.clone()).await.ok()?;
+        if out.code != Some(0) {
             return None;
         }
         let text = String::from_utf8_lossy(&out.stdout);
         let mut lines = text.lines();
         let top = PathBuf::from(lines.next()?);
         let prefix = lines.next().unwrap_or_default().to_string();
-        Some(Git { top, prefix })
+        Some(Git {
+            top,
+            prefix,
+            interrupt,
+        })
     }
 
-    fn git(
+    async fn git(
         &self,
         what: &str,
         args: &[&str],
         index: Option<&Path>,
-    ) -> Result<Output, SnapshotError> {
-        let mut cmd = Command::new("git");
-        cmd.args(args)
-            .current_dir(&self.top)
-            .stdin(Stdio::null())
-            .env("GIT_AUTHOR_NAME", "specctl")
-            .env("GIT_AUTHOR_EMAIL", "specctl@localhost")
-            .env("GIT_COMMITTER_NAME", "specctl")
-            .env("GIT_COMMITTER_EMAIL", "specctl@localhost");
-        if let Some(index) = index {
-            cmd.env("GIT_INDEX_FILE", index);
+    ) -> Result<ExecOutput, WorkspaceError> {
+        let index_text = index.map(|i| i.to_string_lossy().into_owned());
+        let mut env: Vec<(&str, &str)> = IDENTITY.to_vec();
+        if let Some(index) = &index_text {
+            env.push(("GIT_INDEX_FILE", index));
         }
-        let out = cmd.output()?;
-        if !out.status.success() {
-            return Err(SnapshotError::Git {
+        let job = Exec {
+            program: "git",
+            args,
+            cwd: &self.top,
+            env: &env,
+            timeout: GIT_TIMEOUT,
+        };
+        let out = process::exec(job, self.interrupt.clone())
+            .await
+            .map_err(|source| WorkspaceError::Exec {
                 what: what.into(),
-                detail: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+                source,
+            })?;
+        if out.code != Some(0) {
+            return Err(WorkspaceError::Git {
+                what: what.into(),
+                detail: out.stderr,
             });
         }
         Ok(out)
     }
 
-    fn text(out: &Output) -> String {
+    fn text(out: &ExecOutput) -> String {
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
 
     /// Records the whole working tree (tracked and untracked, not ignored) as a commit and
     /// returns its id. A scratch index keeps the user's staging area as it was.
-    pub fn snapshot(&self, message: &str) -> Result<String, SnapshotError> {
+    pub async fn snapshot(&self, message: &str) -> Result<String, WorkspaceError> {
         let scratch = tempfile::Builder::new()
             .prefix("specctl-index-")
             .tempdir()?;
         let index = scratch.path().join("index");
-        let user_index = Self::text(&self.git(
-            "find the index",
-            &["rev-parse", "--git-path", "index"],
-            None,
-        )?);
+        let user_index = Self::text(
+            &self
+                .git(
+                    "find the index",
+                    &["rev-parse", "--git-path", "index"],
+                    None,
+                )
+                .await?,
+        );
         let user_index = self.top.join(user_index);
         if user_index.is_file() {
             // Starting from the user's index lets git skip rehashing unchanged files.
@@ -92,44 +113,59 @@ impl Git {
             "stage the working tree",
             &["add", "-A", "--", "."],
             Some(&index),
-        )?;
-        let tree = Self::text(&self.git("write a tree", &["write-tree"], Some(&index))?);
-        let parent = self
+        )
+        .await?;
+        let tree = Self::text(
+            &self
+                .git("write a tree", &["write-tree"], Some(&index))
+                .await?,
+        );
+        // A repository without a commit yet has no HEAD, and the snapshot no parent.
+        let parent = match self
             .git("read HEAD", &["rev-parse", "-q", "--verify", "HEAD"], None)
-            .ok()
-            .map(|o| Self::text(&o));
+            .await
+        {
+            Ok(out) => Some(Self::text(&out)),
+            Err(WorkspaceError::Git { .. }) => None,
+            Err(err) => return Err(err),
+        };
         let mut args = vec!["commit-tree", tree.as_str(), "-m", message];
         if let Some(parent) = parent.as_deref() {
             args.extend(["-p", parent]);
         }
-        Ok(Self::text(&self.git("record a snapshot", &args, None)?))
+        Ok(Self::text(
+            &self.git("record a snapshot", &args, None).await?,
+        ))
     }
 
     /// Points `refs/specctl/<name>` at `commit`, so the snapshot is kept from git's gc.
-    pub fn keep(&self, name: &str, commit: &str) -> Result<(), SnapshotError> {
+    pub async fn keep(&self, name: &str, commit: &str) -> Result<(), WorkspaceError> {
         self.git(
             "keep a snapshot",
             &["update-ref", &format!("refs/specctl/{name}"), commit],
             None,
         )
+        .await
         .map(|_| ())
     }
 
     /// Paths (relative to the project root) that differ between two snapshots.
-    pub fn changed(&self, from: &str, to: &str) -> Result<Vec<String>, SnapshotError> {
-        let out = self.git(
-            "compare snapshots",
-            &[
-                "diff-tree",
-                "-r",
-                "-z",
-                "--name-only",
-                "--no-renames",
-                from,
-                to,
-            ],
-            None,
-        )?;
+    pub async fn changed(&self, from: &str, to: &str) -> Result<Vec<String>, WorkspaceError> {
+        let out = self
+            .git(
+                "compare snapshots",
+                &[
+                    "diff-tree",
+                    "-r",
+                    "-z",
+                    "--name-only",
+                    "--no-renames",
+                    from,
+                    to,
+                ],
+                None,
+            )
+            .await?;
         Ok(out
             .stdout
             .split(|b| *b == 0)
@@ -141,7 +177,7 @@ impl Git {
 
     /// Puts `paths` (relative to the project root) back as they are in `snapshot`: changed
     /// files rewritten, files the snapshot lacks removed.
-    pub fn restore(&self, snapshot: &str, paths: &[String]) -> Result<(), SnapshotError> {
+    pub async fn restore(&self, snapshot: &str, paths: &[String]) -> Result<(), WorkspaceError> {
         if paths.is_empty() {
             return Ok(());
         }
@@ -149,14 +185,15 @@ impl Git {
             .prefix("specctl-index-")
             .tempdir()?;
         let index = scratch.path().join("index");
-        self.git("read a snapshot", &["read-tree", snapshot], Some(&index))?;
+        self.git("read a snapshot", &["read-tree", snapshot], Some(&index))
+            .await?;
         let full: Vec<String> = paths
             .iter()
             .map(|p| format!("{}{p}", self.prefix))
             .collect();
         let mut args = vec!["ls-files", "-z", "--"];
         args.extend(full.iter().map(String::as_str));
-        let listed = self.git("list a snapshot", &args, Some(&index))?;
+        let listed = self.git("list a snapshot", &args, Some(&index)).await?;
         let present: std::collections::HashSet<String> = listed
             .stdout
             .split(|b| *b == 0)
@@ -168,7 +205,7 @@ impl Git {
         if !keep.is_empty() {
             let mut args = vec!["checkout-index", "-f", "--"];
             args.extend(keep.iter().map(|s| s.as_str()));
-            self.git("restore files", &args, Some(&index))?;
+            self.git("restore files", &args, Some(&index)).await?;
         }
         for path in remove {
             let file = self.top.join(path);
@@ -180,9 +217,13 @@ impl Git {
     }
 
     /// Makes the working tree what it was at `snapshot`, given the snapshot of now.
-    pub fn restore_all(&self, snapshot: &str, now: &str) -> Result<Vec<String>, SnapshotError> {
-        let changed = self.changed(snapshot, now)?;
-        self.restore(snapshot, &changed)?;
+    pub async fn restore_all(
+        &self,
+        snapshot: &str,
+        now: &str,
+    ) -> Result<Vec<String>, WorkspaceError> {
+        let changed = self.changed(snapshot, now).await?;
+        self.restore(snapshot, &changed).await?;
         Ok(changed)
     }
 }
@@ -190,8 +231,13 @@ impl Git {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::process::Command;
 
-    fn repo() -> (tempfile::TempDir, Git) {
+    fn never() -> watch::Receiver<bool> {
+        watch::channel(false).1
+    }
+
+    async fn repo() -> (tempfile::TempDir, Git) {
         let dir = tempfile::tempdir().unwrap();
         let run = |args: &[&str]| {
             let ok = Command::new("git")
@@ -216,13 +262,13 @@ mod tests {
             "-m",
             "init",
         ]);
-        let git = Git::discover(dir.path()).unwrap();
+        let git = Git::discover(dir.path(), never()).await.unwrap();
         (dir, git)
     }
 
-    #[test]
-    fn snapshots_keep_untracked_files_and_restore_them_without_touching_the_index() {
-        let (dir, git) = repo();
+    #[tokio::test]
+    async fn snapshots_keep_untracked_files_and_restore_them_without_touching_the_index() {
+        let (dir, git) = repo().await;
         let p = dir.path();
         std::fs::write(p.join("untracked.txt"), "mine\n").unwrap();
         std::fs::write(p.join("tracked.txt"), "v2 staged\n").unwrap();
@@ -238,17 +284,17 @@ mod tests {
             .unwrap()
             .stdout;
 
-        let before = git.snapshot("before").unwrap();
-        git.keep("test/before", &before).unwrap();
+        let before = git.snapshot("before").await.unwrap();
+        git.keep("test/before", &before).await.unwrap();
         std::fs::write(p.join("untracked.txt"), "clobbered\n").unwrap();
         std::fs::remove_file(p.join("tracked.txt")).unwrap();
         std::fs::write(p.join("new.txt"), "agent made this\n").unwrap();
-        let after = git.snapshot("after").unwrap();
+        let after = git.snapshot("after").await.unwrap();
 
-        let mut changed = git.changed(&before, &after).unwrap();
+        let mut changed = git.changed(&before, &after).await.unwrap();
         changed.sort();
         assert_eq!(changed, ["new.txt", "tracked.txt", "untracked.txt"]);
-        git.restore_all(&before, &after).unwrap();
+        git.restore_all(&before, &after).await.unwrap();
         assert_eq!(
             std::fs::read_to_string(p.join("untracked.txt")).unwrap(),
             "mine\n"
@@ -277,9 +323,9 @@ mod tests {
         assert!(String::from_utf8_lossy(&refs).contains("refs/specctl/test/before"));
     }
 
-    #[test]
-    fn outside_a_repository_there_is_none() {
+    #[tokio::test]
+    async fn outside_a_repository_there_is_none() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(Git::discover(dir.path()).is_none());
+        assert!(Git::discover(dir.path(), never()).await.is_none());
     }
 }
