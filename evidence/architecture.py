@@ -37,15 +37,43 @@ def rust_files(src):
 
 
 def strip(text):
-    """The code without comments, strings and `#[cfg(test)]` modules."""
-    text = re.sub(r"//[^\n]*", "", text)
-    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
-    text = re.sub(r'r#+"(.|\n)*?"#+', '""', text)
-    text = re.sub(r'"(\\.|[^"\\])*"', '""', text)
-    cut = re.search(r"#\[cfg\(test\)\]\s*mod\s+\w+\s*\{", text)
-    if cut:
-        text = text[: cut.start()]
-    return text
+    """The code without comments, string and char literals and `#[cfg(test)]` modules; every
+    newline is kept, so line numbers and lengths stay true."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        c = text[i]
+        if text.startswith("//", i):
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+        elif text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            j = n if j < 0 else j + 2
+            out.append("\n" * text.count("\n", i, j))
+            i = j
+        elif c == "r" and re.match(r'r#*"', text[i:]) and not (i and (text[i - 1].isalnum() or text[i - 1] == "_")):
+            hashes = re.match(r'r(#*)"', text[i:]).group(1)
+            j = text.find('"' + hashes, i + len(hashes) + 2)
+            j = n if j < 0 else j + len(hashes) + 1
+            out.append('""' + "\n" * text.count("\n", i, j))
+            i = j
+        elif c == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            out.append('""' + "\n" * text.count("\n", i, j))
+            i = j + 1
+        elif c == "'" and re.match(r"'(\\.[^']{0,8}|[^\\'])'", text[i:]):
+            j = text.index("'", i + 2 if text[i + 1] == "\\" else i + 1)
+            if text[i + 1] == "\\":
+                j = text.index("'", i + 2)
+            out.append("' '")
+            i = j + 1
+        else:
+            out.append(c)
+            i += 1
+    code = "".join(out)
+    cut = re.search(r"#\[cfg\(test\)\]\s*mod\s+\w+\s*\{", code)
+    return code[: cut.start()] if cut else code
 
 
 def module_of(rel):

@@ -83,3 +83,34 @@ Feature: Reconcile the code with its specs
     When I run "specctl reconcile"
     Then the exit code is 2
     And stderr contains "no agent is configured"
+
+  Scenario: A turn that breaks a passing item is rolled back, and its own version is kept
+    Given a file "specctl.yaml" with:
+      """
+      evidence:
+        default:
+          run: ./evidence/greet.sh
+          report: exit-code
+      agents:
+        - name: breaker
+          run: ./agent write src/farewell ciao
+      reconcile:
+        stall_turns: 1
+        max_turns: 1
+      """
+    And a file "src/farewell" with:
+      """
+      bye
+      """
+    And a file "aspects/farewell.md" with:
+      """
+      ---
+      name: the-farewell-stays
+      evidence: test "$(cat src/farewell)" = bye
+      ---
+      The farewell says bye.
+      """
+    When I run "specctl reconcile"
+    Then the exit code is 1
+    And stdout contains "gate: turn 1 broke aspect:the-farewell-stays: rolled back src/farewell; its version is kept: `git checkout refs/specctl/session-1/turn-1/after -- PATH` brings one back"
+    And the file "src/farewell" holds "bye"

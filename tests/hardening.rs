@@ -302,3 +302,55 @@ fn hostile_paths_are_warnings_never_reads_outside_or_panics() {
         "{warnings}"
     );
 }
+
+#[test]
+fn a_variable_named_under_redact_is_a_secret_everywhere_too() {
+    const CONN: &str = "postgres://shop:hunter22@db.internal/shop";
+    let p = Project::new();
+    p.file(
+        "specctl.yaml",
+        "redact: [DB_CONN]\nevidence:\n  default:\n    run: ./leak.sh {report}\n    report: junit\n",
+    )
+    .file("specs/s.feature", "Feature: S\n  Scenario: Leak\n    Given a database\n");
+    executable(
+        &p,
+        "leak.sh",
+        r#"echo "connecting to $DB_CONN"
+printf '<testsuite><testcase classname="S" name="Leak"><failure message="cannot reach %s"/></testcase></testsuite>' "$DB_CONN" > "$1"
+exit 1"#,
+    );
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_specctl"))
+            .args(args)
+            .current_dir(p.path())
+            .env("DB_CONN", CONN)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let json = run(&["check", "--format", "json"]);
+    let doc: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        doc["items"][0]["message"],
+        "cannot reach [redacted DB_CONN]"
+    );
+    let plan = run(&["plan", "--format", "json"]);
+    assert!(
+        plan.contains("[redacted DB_CONN]") && !plan.contains("hunter22"),
+        "{plan}"
+    );
+    let status: Value = serde_json::from_str(&run(&["status", "--format", "json"])).unwrap();
+    assert_eq!(
+        status["items"][0]["message"],
+        "cannot reach [redacted DB_CONN]"
+    );
+    let mut store = Vec::new();
+    for f in ["state.db", "state.db-wal"] {
+        store.extend(std::fs::read(p.path().join(".specctl").join(f)).unwrap_or_default());
+    }
+    assert!(
+        !String::from_utf8_lossy(&store).contains("hunter22"),
+        "the store holds it"
+    );
+}

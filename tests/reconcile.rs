@@ -378,22 +378,52 @@ fn a_red_turn_counts_when_an_undefined_item_now_fails() {
 }
 
 #[test]
-fn a_desired_state_that_turns_invalid_mid_run_stops_it_with_exit_two() {
-    // With nothing protected by glob, a new spec file the agent writes is not undone; the
-    // next observation cannot read it, and nothing observed against it can be trusted.
+fn a_new_spec_file_an_agent_writes_is_undone_like_an_edit() {
+    // Even with nothing protected by glob, specs are desired state: a new one is no agent's.
     let g = greeting(
         &tier(
             "scribbler",
             "write specs/broken.feature 'this is not gherkin'",
         ),
-        "  protect: []\n  stall_turns: 3\n  max_turns: 3\n",
+        "  protect: []\n  stall_turns: 1\n  max_turns: 1\n",
         true,
     );
+    let run = g.run(&["reconcile"]);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("gate: undid edits to protected files: specs/broken.feature"),
+        "{}",
+        run.stdout
+    );
+    assert!(!g.path().join("specs/broken.feature").exists());
+}
+
+#[test]
+fn a_desired_state_that_turns_invalid_mid_run_stops_it_with_exit_two() {
+    // Someone (here the evidence, on its second run) saves a broken spec while the run goes
+    // on: nothing observed against it can be trusted.
+    let g = greeting(
+        &tier("idle", "noop"),
+        "  stall_turns: 3\n  max_turns: 3\n",
+        true,
+    );
+    let evidence = support::greeting::EVIDENCE.replacen(
+        "#!/bin/sh\n",
+        "#!/bin/sh\necho run >> .runs; [ \"$(wc -l < .runs)\" -eq 2 ] && echo 'this is not gherkin' > specs/broken.feature\n",
+        1,
+    );
+    std::fs::write(g.path().join("evidence/run.sh"), evidence).unwrap();
+    std::fs::write(g.path().join(".gitignore"), ".runs\n").unwrap();
     let run = g.run(&["reconcile"]);
     assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
     assert_eq!(
         run.stderr,
         "error: the desired state became invalid during the run: run `specctl list` to see where\n"
     );
-    assert_eq!(g.turns().len(), 1);
+    assert_eq!(
+        g.turns().len(),
+        2,
+        "turn 2 ran on the tree before the broken save was seen"
+    );
 }

@@ -222,6 +222,15 @@ fn a_second_reconcile_refuses_while_one_runs_and_check_still_works() {
     let check = g.run(&["check", "--format", "json"]);
     assert_eq!(check.code, 1, "{}", check.stderr);
     assert_eq!(check.json()["summary"]["fail"], 1);
+    // undo changes the tree as a turn does: it waits its turn too.
+    let undo = g.run(&["undo", "--yes"]);
+    assert_eq!(undo.code, 2, "{}", undo.stderr);
+    assert!(
+        undo.stderr
+            .contains(&format!("another specctl reconcile (pid {})", first.id())),
+        "{}",
+        undo.stderr
+    );
     unsafe {
         libc::kill(first.id() as i32, libc::SIGINT);
     }
@@ -324,6 +333,11 @@ fn a_changed_desired_state_closes_the_session_and_begins_another() {
         run.stdout
     );
     assert_eq!(session(&g)["id"], 2);
+    assert!(
+        g.read("specs/greet.feature")
+            .contains("Given a new visitor"),
+        "the user's edit after the crash is theirs, not the cut-off turn's: it stays"
+    );
     let forced = g.run(&["reconcile", "--new-session"]);
     assert!(
         forced.stdout.contains("a new one begins") || session(&g)["id"] == 3,

@@ -323,3 +323,43 @@ fn with_reconcile_an_agent_turn_follows_a_failing_observation() {
     );
     assert_eq!(w.stop(), 130);
 }
+
+#[test]
+fn with_reconcile_and_no_agent_watch_says_how_to_configure_one_and_goes_on() {
+    let project = Project::new();
+    project
+        .file(
+            "specctl.yaml",
+            "evidence:\n  default:\n    run: \"false\"\n",
+        )
+        .file("specs/g.feature", FEATURE);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_specctl"))
+        .args(["watch", "--reconcile", "--format", "json"])
+        .current_dir(project.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let first = lines
+        .recv_timeout(Duration::from_secs(30))
+        .expect("a line within 30 s");
+    assert!(
+        first.starts_with("no agent is configured: `specctl reconcile` hands the failing items"),
+        "{first}"
+    );
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    assert_eq!(
+        child.wait().unwrap().code(),
+        Some(130),
+        "still watching until stopped"
+    );
+}

@@ -134,6 +134,7 @@ fn observe_items(
                 jobs: jobs(args.jobs),
                 interrupt,
                 on_progress,
+                registry: None,
             },
         )
     });

@@ -54,6 +54,8 @@ impl Loaded {
 pub(crate) fn load(cli: &Cli, selection: &Selection) -> Result<Loaded, Exit> {
     let style = Style::stderr(cli.color());
     let project = Project::open(cli.dir.as_deref()).map_err(|err| fatal(style, &err))?;
+    // Before anything is read or run: the names in `redact:` are secrets from here on.
+    crate::redact::init(&project.config.redact);
     let selector = selection.selector().map_err(|err| fatal(style, &err))?;
     let mut state = desired::load(&project.root, &project.config);
     if let Some(err) = &project.config_error {
@@ -138,7 +140,8 @@ pub(crate) fn history(cli: &Cli, style: Style) -> Result<(Project, Store), Exit>
             &"no reconcile has run in this project yet: see `specctl reconcile --help`",
         ));
     }
-    let store = Store::open(&project.root).map_err(|err| fatal(style, &err))?;
+    crate::redact::init(&project.config.redact);
+    let store = Store::open_to_read(&project.root).map_err(|err| fatal(style, &err))?;
     Ok((project, store))
 }
 

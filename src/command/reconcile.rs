@@ -131,21 +131,19 @@ pub(crate) fn line(event: &Event, style: Style) -> String {
             let indent = if *after_turn { "  " } else { "" };
             format!("{indent}observed: {summary}{resolved}")
         }
+        Event::CutOff { session, turns } => turns
+            .iter()
+            .map(|n| format!("session {session}: turn {n} was cut off; it is gated now, as a finished turn would be"))
+            .collect::<Vec<_>>()
+            .join("\n"),
         Event::Resumed {
             session,
             after_turn,
             tier,
             cost_usd,
-            cut_off,
         } => {
             let tier = tier.as_deref().unwrap_or("spent");
-            let mut text = format!(
-                "resuming session {session} after turn {after_turn} (tier {tier}, ${cost_usd:.4} spent)"
-            );
-            for n in cut_off {
-                text.push_str(&format!("\n  turn {n} was cut off; its changes to the working tree are kept and judged by this observation"));
-            }
-            text
+            format!("resuming session {session} after turn {after_turn} (tier {tier}, ${cost_usd:.4} spent)")
         }
         Event::Superseded { session, why } => {
             format!("session {session} closed ({why}); a new one begins")
@@ -168,25 +166,60 @@ pub(crate) fn line(event: &Event, style: Style) -> String {
             cost_usd,
         } => {
             let cost = cost_usd.map(|c| format!(", ${c:.4}")).unwrap_or_default();
-            format!(
-                "  agent {} in {:.1}s{cost}",
-                end.describe(),
-                took.as_secs_f64()
-            )
+            format!("  agent {} in {:.1}s{cost}", end.describe(), took.as_secs_f64())
         }
-        Event::ProtectedUndone { paths } => format!(
-            "  {} undid edits to protected files: {}",
+        gated @ (Event::ProtectedUndone { .. }
+        | Event::ProtectedRestored { .. }
+        | Event::RolledBack { .. }
+        | Event::SurvivorsEnded { .. }
+        | Event::Escalated { .. }) => gate_line(gated, style),
+    }
+}
+
+/// What the gates, the escalation and the survivor sweep did.
+fn gate_line(event: &Event, style: Style) -> String {
+    match event {
+        Event::ProtectedUndone { paths, kept } => format!(
+            "  {} undid edits to protected files: {}{}",
             style.yellow("gate:"),
+            paths.join(", "),
+            kept.as_deref()
+                .map(|r| format!(" (the edited versions are kept: `git checkout {r} -- PATH`)"))
+                .unwrap_or_default()
+        ),
+        Event::ProtectedRestored { files } => format!(
+            "  {} the tree the turn left cannot be snapshotted: put {files} protected {} back as {} before it",
+            style.yellow("gate:"),
+            if *files == 1 { "file" } else { "files" },
+            if *files == 1 { "it was" } else { "they were" }
+        ),
+        Event::RolledBack {
+            turn,
+            items,
+            paths,
+            kept,
+        } => format!(
+            "  {} turn {turn} broke {}: rolled back {}; its version is kept: `git checkout {kept} -- PATH` brings one back",
+            style.red("gate:"),
+            items.join(", "),
             paths.join(", ")
         ),
-        Event::RolledBack { turn, items } => format!(
-            "  {} turn {turn} broke {}: rolled back",
-            style.red("gate:"),
-            items.join(", ")
+        Event::SurvivorsEnded { groups } => format!(
+            "{} ended {} process {} a killed run left running (pgid {})",
+            style.yellow("note:"),
+            groups.len(),
+            if groups.len() == 1 { "group" } else { "groups" },
+            groups
+                .iter()
+                .map(i32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         Event::Escalated { why, to } => format!(
             "  {} {why}: escalating to agent `{to}`",
             style.yellow("escalate:")
         ),
+        // `line` sends only the events above here.
+        _ => String::new(),
     }
 }

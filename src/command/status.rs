@@ -18,7 +18,7 @@ pub fn run(cli: &Cli, args: &StatusArgs) -> Exit {
     };
     let root = &loaded.project.root;
     let (latest, session) = if root.join(store::DIR).join(store::FILE).is_file() {
-        let read = Store::open(root).and_then(|s| Ok((s.latest()?, s.session(None)?)));
+        let read = Store::open_to_read(root).and_then(|s| Ok((s.latest()?, s.session(None)?)));
         match read {
             Ok(read) => read,
             Err(err) => return super::fatal(err_style, &err),

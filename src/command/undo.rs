@@ -4,6 +4,9 @@
 use super::{fatal, history, interruptible};
 use crate::cli::{Cli, UndoArgs};
 use crate::exit::Exit;
+use crate::reconcile::ReconcileError;
+use crate::reconcile::driver::end_survivors;
+use crate::reconcile::lock::RunLock;
 use crate::reconcile::workspace::{Git, WorkspaceError};
 use crate::report::style::Style;
 use crate::store::{Store, TurnRow};
@@ -38,11 +41,24 @@ pub fn run(cli: &Cli, args: &UndoArgs) -> Exit {
         };
     }
     let root = &project.root;
+    // undo changes the tree as a turn does: never beside a running reconcile, and never
+    // beside an agent a killed one left running.
+    let _lock = match RunLock::take(root) {
+        Ok(lock) => lock,
+        Err(err) => return fatal(err_style, &err),
+    };
     let restored = interruptible(err_style, |interrupt| async move {
-        let Some(git) = Git::discover(root, interrupt).await else {
+        let ended = end_survivors(root).await?;
+        if !ended.is_empty() {
+            eprintln!(
+                "note: ended {} process group(s) a killed reconcile left running",
+                ended.len()
+            );
+        }
+        let Some(git) = Git::discover(root, interrupt).await? else {
             return Ok(None);
         };
-        restore(&git, &before).await.map(Some)
+        Ok::<_, ReconcileError>(Some(restore(&git, &before).await?))
     });
     match restored {
         Ok((Ok(Some((kept, changed))), _)) => {

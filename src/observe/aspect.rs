@@ -14,6 +14,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 pub async fn run(
     root: &Path,
     item: &Item,
+    registry: Option<&crate::process::Registry>,
     interrupt: watch::Receiver<bool>,
 ) -> Option<Observation> {
     let source = item.aspect()?;
@@ -23,6 +24,7 @@ pub async fn run(
         env: vec![("SPECCTL_ITEMS".into(), item.id.clone())],
         timeout: source.timeout.unwrap_or(DEFAULT_TIMEOUT),
         stdin: None,
+        registry,
     };
     let finished = process::run(job, interrupt).await;
     let ms = finished.duration.as_millis() as u64;

@@ -59,6 +59,8 @@ pub struct Options {
     pub interrupt: watch::Receiver<bool>,
     /// Called each time a process finishes, with (finished, total).
     pub on_progress: Option<Box<dyn Fn(usize, usize) + Send + Sync>>,
+    /// Where a reconcile records the groups it starts, so a run killed meanwhile can end them.
+    pub registry: Option<Arc<crate::process::Registry>>,
 }
 
 /// Messages are for a terminal: a few lines, never a whole log.
@@ -184,6 +186,7 @@ fn spawn(
             config.clone(),
             options.interrupt.clone(),
         );
+        let registry = options.registry.clone();
         set.spawn(async move {
             let _permit = semaphore.acquire_owned().await;
             if *interrupt.borrow() {
@@ -195,18 +198,26 @@ fn spawn(
             match task {
                 Task::Runner(name, items, others) => {
                     let runner = &config.evidence[&name];
-                    runner::run(&root, &name, runner, &items, &others, interrupt).await
+                    let batch = runner::Batch {
+                        name: &name,
+                        items: &items,
+                        others: &others,
+                        registry: registry.as_deref(),
+                    };
+                    runner::run(&root, runner, batch, interrupt).await
                 }
-                Task::Aspect(item) => match aspect::run(&root, &item, interrupt).await {
-                    Some(o) => runner::BatchResult {
-                        observations: vec![o],
-                        ..Default::default()
-                    },
-                    None => runner::BatchResult {
-                        interrupted: true,
-                        ..Default::default()
-                    },
-                },
+                Task::Aspect(item) => {
+                    match aspect::run(&root, &item, registry.as_deref(), interrupt).await {
+                        Some(o) => runner::BatchResult {
+                            observations: vec![o],
+                            ..Default::default()
+                        },
+                        None => runner::BatchResult {
+                            interrupted: true,
+                            ..Default::default()
+                        },
+                    }
+                }
             }
         });
     }

@@ -19,15 +19,29 @@ pub struct BatchResult {
     pub interrupted: bool,
 }
 
+/// The scenarios one runner proves in this observation.
+pub struct Batch<'a> {
+    pub name: &'a str,
+    /// The selected ones.
+    pub items: &'a [Item],
+    /// Its other scenarios: a report may mention those too, so they are not warned about.
+    pub others: &'a [Item],
+    pub registry: Option<&'a crate::process::Registry>,
+}
+
 pub async fn run(
     root: &Path,
-    name: &str,
     runner: &Runner,
-    items: &[Item],
-    others: &[Item],
+    batch: Batch<'_>,
     interrupt: watch::Receiver<bool>,
 ) -> BatchResult {
-    let scratch = match tempfile::Builder::new().prefix("specctl-report-").tempdir() {
+    let Batch {
+        name,
+        items,
+        others,
+        registry,
+    } = batch;
+    let scratch = match crate::process::scratch::tempdir("specctl-report-") {
         Ok(dir) => dir,
         Err(err) => {
             let message = format!("cannot make a folder for the runner's report: {err}");
@@ -59,6 +73,7 @@ pub async fn run(
             .collect(),
         timeout: runner.timeout,
         stdin: None,
+        registry,
     };
     let finished = process::run(job, interrupt).await;
     judge(

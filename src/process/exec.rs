@@ -16,6 +16,8 @@ pub struct Exec<'a> {
     pub cwd: &'a Path,
     pub env: &'a [(&'a str, &'a str)],
     pub timeout: Duration,
+    /// Where the group is recorded while it runs, so a run killed meanwhile can end it.
+    pub registry: Option<&'a super::Registry>,
 }
 
 /// A program that ran to its end.
@@ -61,6 +63,12 @@ pub async fn exec(
             source,
         })?;
     let pgid = child.id().map(|id| id as i32);
+    if let (Some(registry), Some(pgid)) = (job.registry, pgid)
+        && let Err(source) = registry.record(pgid)
+    {
+        super::group::kill_now(pgid);
+        return Err(ExecError::NotStarted { program, source });
+    }
     let mut stdout = child.stdout.take();
     let mut stderr = child.stderr.take();
     let run = async {
@@ -79,6 +87,9 @@ pub async fn exec(
     };
     if let Some(pgid) = pgid {
         end_group(pgid, &mut child).await;
+        if let Some(registry) = job.registry {
+            registry.forget(pgid);
+        }
     }
     let _ = child.wait().await;
     let (status, stdout, stderr) = result?;
@@ -116,6 +127,7 @@ mod tests {
             cwd: Path::new("."),
             env: &[],
             timeout: Duration::from_millis(timeout_ms),
+            registry: None,
         }
     }
 

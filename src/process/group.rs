@@ -22,7 +22,19 @@ pub async fn end_group(pgid: i32, leader: &mut tokio::process::Child) {
     }
     if group_alive(pgid) {
         signal_group(pgid, libc::SIGKILL);
+        // KILL cannot be caught, but dying takes the kernel a moment: return once the group
+        // is gone, so no caller sees it still there (bounded, for a member stuck in the kernel).
+        let deadline = Instant::now() + GRACE;
+        while group_alive(pgid) && Instant::now() < deadline {
+            let _ = leader.try_wait();
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
     }
+}
+
+/// KILL to the whole group at once: for a group that must not run at all.
+pub(crate) fn kill_now(pgid: i32) {
+    signal_group(pgid, libc::SIGKILL);
 }
 
 fn signal_group(pgid: i32, signal: i32) {

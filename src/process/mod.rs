@@ -5,12 +5,15 @@ mod capture;
 mod exec;
 mod group;
 mod quote;
+mod registry;
+pub mod scratch;
 mod signal;
 
 pub use capture::Capture;
 pub use exec::{Exec, ExecError, ExecOutput, exec};
 pub use group::{end_group, group_alive};
 pub use quote::shell_quote;
+pub use registry::{Registry, of_project as registry_of};
 pub use signal::Interrupt;
 
 use std::path::Path;
@@ -61,6 +64,8 @@ pub struct Job<'a> {
     pub timeout: Duration,
     /// Text written to the command's standard input (an agent's prompt); none: /dev/null.
     pub stdin: Option<&'a str>,
+    /// Where the group is recorded while it runs, so a run killed meanwhile can end it.
+    pub registry: Option<&'a Registry>,
 }
 
 #[derive(Debug)]
@@ -104,6 +109,9 @@ pub async fn run(job: Job<'_>, mut interrupt: watch::Receiver<bool>) -> Finished
         _ = interrupted(&mut interrupt) => ProcessEnd::Interrupted,
     };
     let output = finish(running).await;
+    if let (Some(registry), Some(pgid)) = (job.registry, output.1) {
+        registry.forget(pgid);
+    }
     Finished {
         end,
         pgid: output.1,
@@ -130,6 +138,14 @@ fn start(job: &Job<'_>) -> std::io::Result<Running> {
         .kill_on_drop(true);
     let mut child = command.spawn()?;
     let pgid = child.id().map(|id| id as i32);
+    if let (Some(registry), Some(pgid)) = (job.registry, pgid) {
+        // A group that cannot be kept track of must not run: a kill -9 of specctl would leave
+        // it running for good.
+        if let Err(err) = registry.record(pgid) {
+            group::kill_now(pgid);
+            return Err(err);
+        }
+    }
     let writer = match (child.stdin.take(), job.stdin) {
         (Some(mut pipe), Some(text)) => {
             let text = text.to_owned();
@@ -251,6 +267,7 @@ mod tests {
             env: vec![],
             timeout: Duration::from_millis(timeout_ms),
             stdin: None,
+            registry: None,
         }
     }
 
@@ -343,6 +360,7 @@ mod tests {
                     env: vec![],
                     timeout: Duration::from_secs(60),
                     stdin: None,
+                    registry: None,
                 },
                 rx,
             )
@@ -363,6 +381,7 @@ mod tests {
                 env: vec![],
                 timeout: Duration::from_secs(5),
                 stdin: None,
+                registry: None,
             },
             never(),
         )

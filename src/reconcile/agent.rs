@@ -47,6 +47,7 @@ pub(crate) trait Agents {
 pub struct Commands<'a> {
     pub root: &'a Path,
     pub interrupt: watch::Receiver<bool>,
+    pub registry: &'a crate::process::Registry,
 }
 
 impl Agents for Commands<'_> {
@@ -56,21 +57,30 @@ impl Agents for Commands<'_> {
         prompt: &str,
         env: Vec<(String, String)>,
     ) -> std::io::Result<TurnRun> {
-        run(self.root, tier, prompt, env, self.interrupt.clone()).await
+        let at = At {
+            root: self.root,
+            registry: Some(self.registry),
+        };
+        run(at, tier, prompt, env, self.interrupt.clone()).await
     }
 }
 
-/// Runs `tier` on `prompt` from `root`.
+/// Where an agent runs: the project root, and where its group is recorded.
+#[derive(Debug, Clone, Copy)]
+pub struct At<'a> {
+    pub root: &'a Path,
+    pub registry: Option<&'a crate::process::Registry>,
+}
+
+/// Runs `tier` on `prompt` in the project `at` names.
 pub async fn run(
-    root: &Path,
+    at: At<'_>,
     tier: &AgentTier,
     prompt: &str,
     env: Vec<(String, String)>,
     interrupt: watch::Receiver<bool>,
 ) -> std::io::Result<TurnRun> {
-    let scratch = tempfile::Builder::new()
-        .prefix("specctl-prompt-")
-        .tempdir()?;
+    let scratch = crate::process::scratch::tempdir("specctl-prompt-")?;
     let prompt_file = scratch.path().join("prompt.md");
     std::fs::write(&prompt_file, prompt)?;
     let uses_file = tier.run.contains("{prompt_file}");
@@ -80,10 +90,11 @@ pub async fn run(
     );
     let job = Job {
         command: &command,
-        cwd: root,
+        cwd: at.root,
         env,
         timeout: tier.timeout,
         stdin: (!uses_file).then_some(prompt),
+        registry: at.registry,
     };
     let finished = process::run(job, interrupt).await;
     let output = finished.output.text();

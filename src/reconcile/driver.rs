@@ -11,14 +11,17 @@ use super::lock::RunLock;
 use super::observer::{self, Evidence, Observer};
 use super::pass::{Pass, prompt_for};
 use super::session::{self, Session};
+use super::standing::Verdicts;
 use super::workspace::{Copy, Git, Workspace};
-use crate::config::{AgentTier, Config};
+use crate::config::Config;
 use crate::observe::Verdict;
 use crate::process::ProcessEnd;
 use crate::selection::Selector;
 use crate::store::{Store, TurnRow};
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
-use std::time::Instant;
+use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::watch;
 
 pub struct Settings<'a> {
@@ -55,47 +58,81 @@ pub async fn reconcile(
 ) -> Result<End, ReconcileError> {
     let _lock = RunLock::take(s.root)?;
     let store = Store::open(s.root)?;
-    let git = Git::discover(s.root, s.interrupt.clone()).await;
+    // One agent per tree: whatever a killed run left running ends before anything starts.
+    let registry = Arc::new(crate::process::registry_of(s.root));
+    let ended = registry
+        .end_survivors()
+        .await
+        .map_err(ReconcileError::Survivors)?;
+    if !ended.is_empty() {
+        emit(Event::SurvivorsEnded { groups: ended });
+    }
+    let git = Git::discover(s.root, s.interrupt.clone())
+        .await?
+        .map(|git| git.recorded_in((*registry).clone()));
     if git.is_none() {
         emit(Event::NoGit);
     }
-    let mut observer = Evidence {
+    let observer = Evidence {
         root: s.root,
         config: s.config,
         selector: s.selector,
         jobs: s.jobs,
         interrupt: s.interrupt.clone(),
+        registry: Some(registry.clone()),
     };
-    let pass = observer.observe().await?;
-    emit(Event::Observed {
-        tally: pass.verdicts.tally(),
-        resolved: Vec::new(),
-        after_turn: false,
-    });
-    crate::failpoint::hit("observed-before-session");
     let agents = Commands {
         root: s.root,
         interrupt: s.interrupt.clone(),
+        registry: &registry,
     };
     match git {
         Some(git) => {
             Driver::new(&s, git, agents, observer, store, emit)
-                .run(pass)
+                .run()
                 .await
         }
         None => {
-            let protection = protection(s.config, &pass)?;
+            let files = desired_files(s.root, s.config);
+            let protection = Protection::new(&s.config.reconcile.protect, files)
+                .map_err(ReconcileError::Protect)?;
             let copy = Copy::new(s.root.to_path_buf(), protection);
             Driver::new(&s, copy, agents, observer, store, emit)
-                .run(pass)
+                .run()
                 .await
         }
     }
 }
 
-fn protection(config: &Config, pass: &Pass) -> Result<Protection, ReconcileError> {
-    Protection::new(&config.reconcile.protect, pass.desired_files())
-        .map_err(ReconcileError::Protect)
+/// Every spec and aspect file there is now, readable or not: desired state no agent may edit.
+fn desired_files(root: &Path, config: &Config) -> HashSet<String> {
+    let desired = crate::desired::load(root, config);
+    let broken = desired.errors.iter().map(|e| e.file.clone());
+    desired
+        .items
+        .iter()
+        .map(|i| i.file.clone())
+        .chain(broken)
+        .collect()
+}
+
+/// Whether `path` is where a spec or an aspect lives, so a turn that creates, edits or
+/// removes it changed the desired state.
+fn is_desired_path(config: &Config, path: &str) -> bool {
+    let under = |roots: &[String]| {
+        roots.iter().any(|r| {
+            let folder = r
+                .split('*')
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches('/');
+            folder.is_empty() || path.starts_with(&format!("{folder}/")) || path == folder
+        })
+    };
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let readme = name.eq_ignore_ascii_case("readme.md");
+    (path.ends_with(".feature") && under(&config.specs))
+        || (path.ends_with(".md") && !readme && under(&config.aspects))
 }
 
 struct Driver<'a, W, A, O> {
@@ -105,13 +142,12 @@ struct Driver<'a, W, A, O> {
     observer: O,
     store: Store,
     emit: &'a mut dyn FnMut(Event),
-    started: Instant,
 }
 
-/// A turn between its start and its judgement.
+/// A turn between its start and its judgement (or a cut-off one, on resume).
 struct Turn<S> {
     number: u32,
-    tier: AgentTier,
+    timeout: Duration,
     phase: Phase,
     items: Vec<String>,
     row: TurnRow,
@@ -140,21 +176,12 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
             observer,
             store,
             emit,
-            started: Instant::now(),
         }
     }
 
-    async fn run(mut self, mut pass: Pass) -> Result<End, ReconcileError> {
+    async fn run(mut self) -> Result<End, ReconcileError> {
+        let (mut session, mut pass) = self.begin().await?;
         let config = self.s.config;
-        let generation = pass.generation();
-        let mut session = session::begin(
-            &mut self.store,
-            &generation,
-            &pass.verdicts,
-            self.s.new_session,
-            &config.agents,
-            self.emit,
-        )?;
         let budget = Budget {
             tiers: config.agents.len(),
             budget_usd: config.reconcile.budget_usd,
@@ -162,13 +189,11 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
         };
         loop {
             let standing = &session.standing;
-            let reason = match decide(standing, &pass.verdicts, &budget, self.started.elapsed()) {
+            let reason = match decide(standing, &pass.verdicts, &budget, session.elapsed()) {
                 Action::Converged => {
-                    self.store.end_session(
-                        session.row.id,
-                        "converged",
-                        "every selected item holds",
-                    )?;
+                    let id = session.row.id;
+                    self.store
+                        .end_session(id, "converged", "every selected item holds")?;
                     return Ok(End::Converged {
                         turns: standing.turns,
                         cost_usd: standing.cost_usd,
@@ -199,6 +224,64 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
         }
     }
 
+    /// The session and the first observation. A turn a killed run cut off is gated before
+    /// anything else, exactly as a finished one; only then is the desired state compared,
+    /// so a cut-off turn's edit to a spec is undone rather than taken for a new desire.
+    async fn begin(&mut self) -> Result<(Session, Pass), ReconcileError> {
+        let mut pass = None;
+        let mut open = None;
+        if let Some((mut session, cut_off)) = session::open(&mut self.store, self.emit)? {
+            for row in cut_off {
+                pass = Some(self.gate_cut_off(&mut session, row).await?);
+            }
+            open = Some(session);
+        }
+        let generation = self.desired_generation();
+        let kept = match open {
+            Some(session) => session::keep_or_close(
+                &mut self.store,
+                session,
+                &generation,
+                self.s.new_session,
+                &self.s.config.agents,
+                self.emit,
+            )?,
+            None => None,
+        };
+        let pass = match pass {
+            Some(pass) => pass,
+            None => self.observe_first().await?,
+        };
+        crate::failpoint::hit("observed-before-session");
+        let session = match kept {
+            Some(session) => session,
+            None => session::start(&mut self.store, &pass.generation(), &pass.verdicts)?,
+        };
+        Ok((session, pass))
+    }
+
+    async fn observe_first(&mut self) -> Result<Pass, ReconcileError> {
+        let pass = self.observer.observe().await?;
+        (self.emit)(Event::Observed {
+            tally: pass.verdicts.tally(),
+            resolved: Vec::new(),
+            after_turn: false,
+        });
+        Ok(pass)
+    }
+
+    /// The generation a session is keyed on, from the desired state alone (no evidence runs).
+    fn desired_generation(&self) -> String {
+        let desired = crate::desired::load(self.s.root, self.s.config);
+        let order = desired
+            .items
+            .iter()
+            .filter(|i| self.s.selector.matches(i))
+            .map(|i| i.id.clone())
+            .collect();
+        Pass::new(desired, order, Default::default()).generation()
+    }
+
     /// One turn: snapshot, agent, gates, observation, judgement; the pass it leaves.
     async fn turn(
         &mut self,
@@ -209,33 +292,91 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
         items: Vec<String>,
     ) -> Result<Pass, ReconcileError> {
         let turn = self.start(session, pass, tier, phase, items).await?;
-        let (turn, run, after) = self.run_agent(session, turn).await?;
-        let changed = self.workspace.changed(&turn.before, &after).await?;
-        let protection = protection(self.s.config, pass)?;
-        let undone = protection.violations(phase, &changed);
-        if !undone.is_empty() {
-            self.workspace.restore(&turn.before, &undone).await?;
-            (self.emit)(Event::ProtectedUndone { paths: undone });
-        }
-        let next = self.observer.observe().await?;
-        let gates = gate::gate(
-            phase,
-            &protection,
-            &changed,
-            &turn.items,
-            &pass.verdicts,
-            &next.verdicts,
-            self.s.config.reconcile.on_regression,
-        );
-        let rolled_back = self.roll_back(&turn, &gates).await?;
-        let next = if rolled_back {
-            pass.rolled_back_to(next)
-        } else {
-            next
+        let (turn, run, after) = self.run_agent(session, turn, tier).await?;
+        let said = AgentSaid {
+            end: &run.end,
+            is_error: run.report.is_error,
+            summary: &run.report.summary,
+            timeout: turn.timeout,
         };
-        let gated = Gated { gates, rolled_back };
-        self.judge(session, pass, &next, &turn, &run, &gated)?;
+        let mut desired = pass.desired_files();
+        desired.extend(desired_files(self.s.root, self.s.config));
+        let next = self
+            .gate_and_judge(session, &turn, &after, (&pass.verdicts, desired), said)
+            .await?;
+        self.workspace.release(&turn.before).await;
+        self.workspace.release(&after).await;
         Ok(next)
+    }
+
+    /// A turn a killed run cut off, gated now: its protected edits undone, its regressions
+    /// rolled back, its RED items held to `fail`, and its findings handed on.
+    async fn gate_cut_off(
+        &mut self,
+        session: &mut Session,
+        row: TurnRow,
+    ) -> Result<Pass, ReconcileError> {
+        let (Some(before_id), Some(_)) = (row.before_ref.clone(), row.agent_started_at_ms) else {
+            // Its agent never started, so the tree holds nothing of the turn's: whatever
+            // changed since is someone else's (the user's), and stays.
+            let finding = format!(
+                "the run was stopped before turn {}'s agent started: that turn changed nothing",
+                row.number
+            );
+            session.standing.findings = vec![finding.clone()];
+            let state = "interrupted";
+            self.store
+                .finish_turn(session.synced()?, row.number, state, &[finding])?;
+            return self.observe_first().await;
+        };
+        let before = self.workspace.find(&before_id)?;
+        let after = match &row.after_ref {
+            Some(id) => self.workspace.find(id)?,
+            None => self.workspace.snapshot("specctl: resume").await?,
+        };
+        // The killed run may have died before it kept the turn's version: keep it now, since a
+        // rollback names it.
+        let name = format!("session-{}/turn-{}/after", session.row.id, row.number);
+        self.workspace.keep(&name, &after).await?;
+        let before_verdicts: BTreeMap<String, Verdict> =
+            serde_json::from_str(&row.before_verdicts).map_err(ReconcileError::Ledger)?;
+        let turn = Turn {
+            number: row.number,
+            timeout: self.tier_timeout(&row.tier),
+            phase: if row.phase == "red" {
+                Phase::Red
+            } else {
+                Phase::Green
+            },
+            items: row.items.clone(),
+            before,
+            row,
+        };
+        let before = Verdicts::new(turn.items.clone(), before_verdicts);
+        let summary = turn.row.agent_summary.clone().unwrap_or_default();
+        let said = AgentSaid {
+            end: &ProcessEnd::Interrupted,
+            is_error: false,
+            summary: &summary,
+            timeout: turn.timeout,
+        };
+        // The turn's own starting state is gone with the killed run: every spec and aspect
+        // file there is now is desired state.
+        let desired = desired_files(self.s.root, self.s.config);
+        let next = self
+            .gate_and_judge(session, &turn, &after, (&before, desired), said)
+            .await?;
+        self.workspace.release(&turn.before).await;
+        self.workspace.release(&after).await;
+        Ok(next)
+    }
+
+    fn tier_timeout(&self, name: &str) -> Duration {
+        let tiers = &self.s.config.agents;
+        tiers
+            .iter()
+            .find(|t| t.name == name)
+            .map_or(Duration::from_secs(20 * 60), |t| t.timeout)
     }
 
     async fn start(
@@ -246,31 +387,22 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
         phase: Phase,
         items: Vec<String>,
     ) -> Result<Turn<W::Snapshot>, ReconcileError> {
-        let tier = self.s.config.agents[tier].clone();
+        let tier = &self.s.config.agents[tier];
         let standing = &mut session.standing;
         standing.turns += 1;
         standing.tier_turns += 1;
         let number = standing.turns;
         let previous = std::mem::take(&mut standing.findings);
-        let prompt = prompt_for(
-            pass,
-            self.s.config,
-            number,
-            phase,
-            &items,
-            &standing.ledger,
-            previous,
-        );
+        let ledger = &standing.ledger;
+        let prompt = prompt_for(pass, self.s.config, number, phase, &items, ledger, previous);
         (self.emit)(Event::TurnStarted {
             turn: number,
             tier: tier.name.clone(),
             phase,
             items: items.clone(),
         });
-        let before = self
-            .workspace
-            .snapshot(&format!("specctl turn {number}: before"))
-            .await?;
+        let label = format!("specctl turn {number}: before");
+        let before = self.workspace.snapshot(&label).await?;
         let refs = format!("session-{}/turn-{number}", session.row.id);
         self.workspace
             .keep(&format!("{refs}/before"), &before)
@@ -293,12 +425,15 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
             gates: Vec::new(),
             before_ref: W::id(&before),
             after_ref: None,
+            before_verdicts: serde_json::to_string(&pass.verdicts.of)
+                .map_err(ReconcileError::Ledger)?,
+            agent_started_at_ms: None,
         };
         self.store.begin_turn(session.synced()?, &row)?;
         crate::failpoint::hit("turn-started");
         Ok(Turn {
             number,
-            tier,
+            timeout: tier.timeout,
             phase,
             items,
             row,
@@ -310,15 +445,14 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
         &mut self,
         session: &mut Session,
         mut turn: Turn<W::Snapshot>,
+        tier: usize,
     ) -> Result<(Turn<W::Snapshot>, TurnRun, W::Snapshot), ReconcileError> {
+        let tier = &self.s.config.agents[tier];
         let failed = |source| ReconcileError::Agent {
-            tier: turn.tier.name.clone(),
+            tier: tier.name.clone(),
             source,
         };
-        let scratch = tempfile::Builder::new()
-            .prefix("specctl-items-")
-            .tempdir()
-            .map_err(failed)?;
+        let scratch = crate::process::scratch::tempdir("specctl-items-").map_err(failed)?;
         let ids: Vec<&str> = turn.items.iter().map(String::as_str).collect();
         let env: Vec<(String, String)> = [
             ("SPECCTL_TURN".to_string(), turn.number.to_string()),
@@ -327,9 +461,10 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
         .into_iter()
         .chain(crate::process::items_env(&ids, scratch.path()))
         .collect();
+        self.store.agent_started(session.row.id, turn.number)?;
         let run = self
             .agents
-            .run(&turn.tier, &turn.row.prompt, env)
+            .run(tier, &turn.row.prompt, env)
             .await
             .map_err(failed)?;
         session.standing.cost_usd += run.report.cost_usd.unwrap_or(0.0);
@@ -357,7 +492,13 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
         if interrupted {
             return Err(ReconcileError::Interrupted);
         }
-        let after = after?;
+        let after = match after {
+            Ok(after) => after,
+            Err(err) => {
+                self.undo_without_after(&turn).await;
+                return Err(err.into());
+            }
+        };
         let refs = format!("session-{}/turn-{number}", session.row.id);
         self.workspace
             .keep(&format!("{refs}/after"), &after)
@@ -371,11 +512,96 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
         Ok((turn, run, after))
     }
 
+    /// The gates, then the judgement: protected edits undone, the tree observed, a
+    /// regression rolled back, the turn judged and recorded; returns the pass it leaves.
+    async fn gate_and_judge(
+        &mut self,
+        session: &mut Session,
+        turn: &Turn<W::Snapshot>,
+        after: &W::Snapshot,
+        (before, desired): (&Verdicts, HashSet<String>),
+        said: AgentSaid<'_>,
+    ) -> Result<Pass, ReconcileError> {
+        let changed = self.workspace.changed(&turn.before, after).await?;
+        let config = self.s.config;
+        let mut desired = desired;
+        desired.extend(
+            changed
+                .iter()
+                .filter(|p| is_desired_path(config, p))
+                .cloned(),
+        );
+        let protection = Protection::new(&self.s.config.reconcile.protect, desired)
+            .map_err(ReconcileError::Protect)?;
+        let undone = protection.violations(turn.phase, &changed);
+        if !undone.is_empty() {
+            self.workspace.restore(&turn.before, &undone).await?;
+            let kept = self.workspace.whole_tree().then(|| {
+                format!(
+                    "refs/specctl/session-{}/turn-{}/after",
+                    session.row.id, turn.number
+                )
+            });
+            (self.emit)(Event::ProtectedUndone {
+                paths: undone,
+                kept,
+            });
+        }
+        let next = self.observer.observe().await?;
+        let policy = self.s.config.reconcile.on_regression;
+        let gates = gate::gate(
+            turn.phase,
+            &protection,
+            &changed,
+            &turn.items,
+            before,
+            &next.verdicts,
+            policy,
+        );
+        let rolled_back = self.roll_back(session, turn, &changed, &gates).await?;
+        let next = match rolled_back {
+            // The tree is as before the turn: observe it as it is now.
+            true => self.observer.observe().await?,
+            false => next,
+        };
+        let gated = Gated { gates, rolled_back };
+        self.judge(session, before, &next, turn, said, &gated)?;
+        Ok(next)
+    }
+
+    /// The tree the turn left cannot be snapshotted, so what it changed cannot be known: put
+    /// every spec and aspect file (and, after a GREEN turn, every protected file) back as it
+    /// was before the turn, so a turn that broke the snapshot cannot keep a gutted test. Best
+    /// effort: the run stops with the snapshot's error either way.
+    async fn undo_without_after(&mut self, turn: &Turn<W::Snapshot>) {
+        let config = self.s.config;
+        let desired = desired_files(self.s.root, config);
+        let Ok(protection) = Protection::new(&config.reconcile.protect, desired) else {
+            return;
+        };
+        let Ok(before) = self.workspace.paths(&turn.before).await else {
+            return;
+        };
+        let mut paths: Vec<String> = before
+            .into_iter()
+            .chain(super::workspace::covered(self.s.root, &protection))
+            .filter(|p| protection.covers(p))
+            .filter(|p| turn.phase == Phase::Green || is_desired_path(config, p))
+            .collect();
+        paths.sort();
+        paths.dedup();
+        if self.workspace.restore(&turn.before, &paths).await.is_ok() {
+            (self.emit)(Event::ProtectedRestored { files: paths.len() });
+        }
+    }
+
     /// Carries out the regression gate's rollback where the policy asks for one and the
-    /// workspace holds the whole tree; returns whether the tree is back as before the turn.
+    /// workspace holds the whole tree: only the paths the turn changed are put back.
     async fn roll_back(
         &mut self,
+        session: &Session,
         turn: &Turn<W::Snapshot>,
+        changed: &[String],
         gates: &[Gate],
     ) -> Result<bool, ReconcileError> {
         let Some(items) = gates.iter().find_map(|g| match g {
@@ -391,12 +617,16 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
         if !self.workspace.whole_tree() {
             return Ok(false);
         }
-        let now = self.workspace.snapshot("specctl: now").await?;
-        let changed = self.workspace.changed(&turn.before, &now).await?;
-        self.workspace.restore(&turn.before, &changed).await?;
+        self.workspace.restore(&turn.before, changed).await?;
+        let kept = format!(
+            "refs/specctl/session-{}/turn-{}/after",
+            session.row.id, turn.number
+        );
         (self.emit)(Event::RolledBack {
             turn: turn.number,
             items: items.clone(),
+            paths: changed.to_vec(),
+            kept,
         });
         Ok(true)
     }
@@ -404,27 +634,22 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
     fn judge(
         &mut self,
         session: &mut Session,
-        pass: &Pass,
+        before: &Verdicts,
         next: &Pass,
         turn: &Turn<W::Snapshot>,
-        run: &TurnRun,
+        said: AgentSaid<'_>,
         gated: &Gated,
     ) -> Result<(), ReconcileError> {
-        let said = gate::Turn {
+        let judged_turn = gate::Turn {
             number: turn.number,
             phase: turn.phase,
             items: &turn.items,
-            agent: AgentSaid {
-                end: &run.end,
-                is_error: run.report.is_error,
-                summary: &run.report.summary,
-                timeout: turn.tier.timeout,
-            },
+            agent: said,
             gates: &gated.gates,
             rolled_back: gated.rolled_back,
         };
         let standing = &mut session.standing;
-        let judged = gate::judge(&said, &mut standing.ledger, &pass.verdicts, &next.verdicts);
+        let judged = gate::judge(&judged_turn, &mut standing.ledger, before, &next.verdicts);
         (self.emit)(Event::Observed {
             tally: next.verdicts.tally(),
             resolved: judged.resolved,
@@ -448,8 +673,13 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
             });
         }
         standing.findings = findings.clone();
+        let state = if turn.row.state == "interrupted" {
+            "interrupted"
+        } else {
+            "done"
+        };
         self.store
-            .finish_turn(session.synced()?, turn.number, &findings)?;
+            .finish_turn(session.synced()?, turn.number, state, &findings)?;
         Ok(())
     }
 }
@@ -462,11 +692,25 @@ pub async fn observe_for_plan(
     jobs: usize,
     interrupt: watch::Receiver<bool>,
 ) -> (Pass, Option<crate::store::StoreError>) {
-    let pass = observer::observe_pass(root, config, selector, jobs, interrupt).await;
+    let how = observer::How {
+        jobs,
+        interrupt,
+        registry: None,
+    };
+    let pass = observer::observe_pass(root, config, selector, how).await;
     let recorded = if pass.interrupted {
         Ok(())
     } else {
         observer::record(root, &pass)
     };
     (pass, recorded.err())
+}
+
+/// Ends what a killed reconcile left running, for a command about to change the tree
+/// (`undo`); returns the groups it ended.
+pub async fn end_survivors(root: &Path) -> Result<Vec<i32>, ReconcileError> {
+    crate::process::registry_of(root)
+        .end_survivors()
+        .await
+        .map_err(ReconcileError::Survivors)
 }

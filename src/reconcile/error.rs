@@ -18,6 +18,10 @@ pub enum ReconcileError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(
+        "cannot read .specctl/groups/, where a reconcile records what it runs ({0}): nothing may start beside a killed run's agent; make the folder readable"
+    )]
+    Survivors(#[source] std::io::Error),
     #[error("the desired state became invalid during the run: run `specctl list` to see where")]
     Invalid,
     #[error("interrupted: the agent's and the evidence's process groups were ended")]
@@ -91,5 +95,18 @@ mod tests {
         let busy = ReconcileError::Busy { pid: "42".into() };
         assert_eq!(error_policy(&busy), Policy::Abort);
         assert!(busy.to_string().contains("(pid 42)"));
+    }
+
+    #[test]
+    fn bad_protect_globs_are_named() {
+        let bad = super::super::gate::Protection::new(&["[".into()], Default::default())
+            .map_err(ReconcileError::Protect)
+            .expect_err("an invalid glob");
+        assert!(
+            bad.to_string()
+                .starts_with("the `protect` globs in specctl.yaml are invalid"),
+            "{bad}"
+        );
+        assert_eq!(error_policy(&bad), Policy::Abort);
     }
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
-    /// Outside git no turn is snapshotted, so a regression cannot be rolled back.
+    /// Outside git a regression cannot be rolled back (protected files are still guarded).
     NoGit,
     /// An observation finished; `resolved` are the items it found newly holding.
     Observed {
@@ -16,6 +16,9 @@ pub enum Event {
         resolved: Vec<String>,
         after_turn: bool,
     },
+    /// Turns of the open session that a killed or interrupted run left ungated: they are
+    /// gated now, before anything else.
+    CutOff { session: i64, turns: Vec<u32> },
     /// An open session goes on where it stood.
     Resumed {
         session: i64,
@@ -23,8 +26,6 @@ pub enum Event {
         /// The current tier's name; `None` when every tier is spent.
         tier: Option<String>,
         cost_usd: f64,
-        /// Turns a killed run left unfinished.
-        cut_off: Vec<u32>,
     },
     /// An open session was closed; a new one begins.
     Superseded { session: i64, why: String },
@@ -39,10 +40,25 @@ pub enum Event {
         took: Duration,
         cost_usd: Option<f64>,
     },
-    /// Edits to protected files were undone.
-    ProtectedUndone { paths: Vec<String> },
-    /// The turn broke items that held and was rolled back.
-    RolledBack { turn: u32, items: Vec<String> },
+    /// Edits to protected files were undone; the edited versions stay in the turn's snapshot
+    /// `kept` (a git ref), where there is one.
+    ProtectedUndone {
+        paths: Vec<String>,
+        kept: Option<String>,
+    },
+    /// The tree a turn left could not be snapshotted, so every protected file it might have
+    /// touched was put back as it was before the turn.
+    ProtectedRestored { files: usize },
+    /// The turn broke items that held and was rolled back: `paths` (the ones it changed)
+    /// were put back; its version of them is kept under `kept`.
+    RolledBack {
+        turn: u32,
+        items: Vec<String>,
+        paths: Vec<String>,
+        kept: String,
+    },
+    /// Process groups a killed run left running were ended before anything started.
+    SurvivorsEnded { groups: Vec<i32> },
     /// A tier made no progress (or spent its turns) and the next takes over.
     Escalated { why: String, to: String },
 }

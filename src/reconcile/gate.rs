@@ -13,8 +13,9 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 /// Which paths a turn may not edit. Spec and aspect files are desired state: never an
-/// agent's to change, in any phase. The `protect` globs bind GREEN turns, whose job is the
-/// code; a RED turn's job is the evidence, which those globs usually cover.
+/// agent's to change, in any phase. The `protect` globs name the evidence: a GREEN turn's
+/// job is the code, so it may not touch them; a RED turn's job is the evidence, so it may
+/// touch nothing else.
 #[derive(Debug, Clone)]
 pub struct Protection {
     globs: GlobSet,
@@ -41,8 +42,12 @@ impl Protection {
         changed
             .iter()
             .filter(|p| {
+                let evidence = self.globs.is_match(p.as_str());
                 self.desired_files.contains(*p)
-                    || (phase == Phase::Green && self.globs.is_match(p.as_str()))
+                    || match phase {
+                        Phase::Green => evidence,
+                        Phase::Red => !evidence,
+                    }
             })
             .cloned()
             .collect()
@@ -152,10 +157,16 @@ pub fn judge(
     let mut findings: Vec<String> = agent_finding(&turn.agent).into_iter().collect();
     for g in turn.gates {
         match g {
-            Gate::Protected { paths } => findings.push(format!(
-                "your edits to protected files were undone: {}. Those files state what must hold; change the code instead",
-                paths.join(", ")
-            )),
+            Gate::Protected { paths } => findings.push(match turn.phase {
+                Phase::Green => format!(
+                    "your edits to protected files were undone: {}. Those files state what must hold; change the code instead",
+                    paths.join(", ")
+                ),
+                Phase::Red => format!(
+                    "your edits outside the evidence were undone: {}. A RED turn writes evidence only (and never the spec); the code comes in GREEN",
+                    paths.join(", ")
+                ),
+            }),
             Gate::Regressed {
                 items,
                 seen,
@@ -309,9 +320,10 @@ mod tests {
             p.violations(Phase::Green, &changed),
             ["evidence/steps.py", "specs/a.feature", "aspects/x.md"]
         );
+        // RED writes evidence only: its edit to the code is undone too.
         assert_eq!(
             p.violations(Phase::Red, &changed),
-            ["specs/a.feature", "aspects/x.md"]
+            ["src/lib.rs", "specs/a.feature", "aspects/x.md"]
         );
         assert!(p.covers("evidence/steps.py"));
         assert!(!p.covers("src/lib.rs"));
@@ -329,7 +341,7 @@ mod tests {
             ("b", Verdict::Fail),
             ("c", Verdict::Error),
         ]);
-        let changed = ids(&["specs/a.feature", "src/x.rs"]);
+        let changed = ids(&["specs/a.feature", "src/x.rs", "evidence/steps.py"]);
         let gates = gate(
             Phase::Red,
             &protection(),
@@ -343,7 +355,7 @@ mod tests {
             gates,
             [
                 Gate::Protected {
-                    paths: ids(&["specs/a.feature"])
+                    paths: ids(&["specs/a.feature", "src/x.rs"])
                 },
                 Gate::Regressed {
                     items: ids(&["a"]),
@@ -545,6 +557,18 @@ mod tests {
         };
         let j = judge(&turn, &mut Ledger::start(&before.of), &before, &after);
         assert!(j.progress, "a now fails for the right reason");
+        let code = vec![Gate::Protected {
+            paths: ids(&["src/x.rs"]),
+        }];
+        let edited = Turn {
+            gates: &code,
+            ..turn.clone()
+        };
+        let red = judge(&edited, &mut Ledger::default(), &before, &after);
+        assert_eq!(
+            red.findings[0],
+            "your edits outside the evidence were undone: src/x.rs. A RED turn writes evidence only (and never the spec); the code comes in GREEN"
+        );
         assert_eq!(
             j.findings,
             [

@@ -86,6 +86,14 @@ pub fn moves(before: &BTreeMap<String, Verdict>, after: &BTreeMap<String, Verdic
             _ => {}
         }
     }
+    // An item that held and has no verdict now is not known to hold: a turn that makes an
+    // item unobservable broke it.
+    let gone = before
+        .iter()
+        .filter(|(id, v)| v.holds() && !after.contains_key(*id))
+        .map(|(id, _)| id.clone());
+    moves.regressed.extend(gone);
+    moves.regressed.sort();
     moves
 }
 
@@ -134,6 +142,19 @@ mod tests {
             "still regressed while it does not hold"
         );
         assert_eq!(ledger.with(Entry::Resolved), ["a", "c"]);
+    }
+
+    #[test]
+    fn an_item_that_held_and_went_unobserved_regressed() {
+        let before = map(&[("a", Verdict::Pass), ("b", Verdict::Fail)]);
+        let after = map(&[("b", Verdict::Fail)]);
+        assert_eq!(
+            moves(&before, &after),
+            Moves {
+                resolved: vec![],
+                regressed: vec!["a".into()]
+            }
+        );
     }
 
     #[test]

@@ -60,4 +60,17 @@ mod tests {
         drop(first);
         assert!(RunLock::take(dir.path()).is_ok());
     }
+
+    #[test]
+    fn a_lock_that_cannot_be_made_says_where() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(".specctl"),
+            "a file where the folder should be",
+        )
+        .unwrap();
+        let err = RunLock::take(dir.path()).err().expect("refused");
+        assert!(matches!(err, ReconcileError::Lock { .. }), "{err}");
+        assert!(err.to_string().contains(".specctl/reconcile.lock"), "{err}");
+    }
 }

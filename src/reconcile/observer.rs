@@ -6,9 +6,11 @@ use super::pass::Pass;
 use crate::config::Config;
 use crate::desired;
 use crate::observe;
+use crate::process::Registry;
 use crate::selection::Selector;
 use crate::store::Store;
 use std::path::Path;
+use std::sync::Arc;
 use tokio::sync::watch;
 
 /// What the driver asks for after each turn.
@@ -23,18 +25,17 @@ pub struct Evidence<'a> {
     pub selector: &'a Selector,
     pub jobs: usize,
     pub interrupt: watch::Receiver<bool>,
+    pub registry: Option<Arc<Registry>>,
 }
 
 impl Observer for Evidence<'_> {
     async fn observe(&mut self) -> Result<Pass, ReconcileError> {
-        let pass = observe_pass(
-            self.root,
-            self.config,
-            self.selector,
-            self.jobs,
-            self.interrupt.clone(),
-        )
-        .await;
+        let how = How {
+            jobs: self.jobs,
+            interrupt: self.interrupt.clone(),
+            registry: self.registry.clone(),
+        };
+        let pass = observe_pass(self.root, self.config, self.selector, how).await;
         if pass.interrupted {
             return Err(ReconcileError::Interrupted);
         }
@@ -46,14 +47,15 @@ impl Observer for Evidence<'_> {
     }
 }
 
+/// How an observation runs: how many at once, what interrupts it, where its groups are kept.
+pub struct How {
+    pub jobs: usize,
+    pub interrupt: watch::Receiver<bool>,
+    pub registry: Option<Arc<Registry>>,
+}
+
 /// Reads the desired state and observes the selected items once.
-pub async fn observe_pass(
-    root: &Path,
-    config: &Config,
-    selector: &Selector,
-    jobs: usize,
-    interrupt: watch::Receiver<bool>,
-) -> Pass {
+pub async fn observe_pass(root: &Path, config: &Config, selector: &Selector, how: How) -> Pass {
     let desired = desired::load(root, config);
     let items: Vec<_> = desired
         .items
@@ -62,9 +64,10 @@ pub async fn observe_pass(
         .collect();
     let order: Vec<String> = items.iter().map(|i| i.id.clone()).collect();
     let options = observe::Options {
-        jobs,
-        interrupt,
+        jobs: how.jobs,
+        interrupt: how.interrupt,
         on_progress: None,
+        registry: how.registry,
     };
     let observed = observe::observe(root, config, &desired.items, &items, options).await;
     Pass::new(desired, order, observed)

@@ -42,21 +42,6 @@ impl Pass {
         }
     }
 
-    /// After a rollback the tree is as it was when `self` was observed: the fresh desired
-    /// state, with the verdicts that belong to that tree.
-    pub fn rolled_back_to(&self, fresh: Pass) -> Pass {
-        Pass {
-            desired: fresh.desired,
-            verdicts: Verdicts {
-                order: fresh.verdicts.order,
-                ..self.verdicts.clone()
-            },
-            observations: self.observations.clone(),
-            interrupted: false,
-            warnings: fresh.warnings,
-        }
-    }
-
     /// Every spec and aspect file: desired state no agent may edit.
     pub fn desired_files(&self) -> HashSet<String> {
         self.desired.items.iter().map(|i| i.file.clone()).collect()

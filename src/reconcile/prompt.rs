@@ -75,6 +75,16 @@ fn render(input: &PromptInput<'_>, excerpt_bytes: Option<usize>, keep_ids: usize
         "You are working in a project whose desired state is written as Gherkin specs and aspects. \
 The evidence of the items below does not hold. Your working directory is the project root.\n"
     );
+    rules(&mut out, input);
+    previous(&mut out, input);
+    items(&mut out, input, excerpt_bytes);
+    ledger(&mut out, input);
+    do_not_regress_list(&mut out, input, keep_ids);
+    out
+}
+
+/// What the phase allows, and what every turn must keep.
+fn rules(out: &mut String, input: &PromptInput<'_>) {
     out.push_str("## Rules\n\n");
     match input.phase {
         Phase::Red => {
@@ -106,7 +116,9 @@ behaviour, not a crash, a missing import or a missing step.\n\
         "- Every item on the do-not-regress list must keep passing; a turn that breaks one is rolled back.\n\
 - specctl runs the evidence itself after your turn: what you report is recorded, not believed.\n\n",
     );
+}
 
+fn previous(out: &mut String, input: &PromptInput<'_>) {
     if !input.previous.is_empty() {
         out.push_str("## What the previous turn left\n\n");
         for finding in &input.previous {
@@ -114,7 +126,10 @@ behaviour, not a crash, a missing import or a missing step.\n\
         }
         out.push('\n');
     }
+}
 
+/// Each item's text, its evidence and what the evidence said, trimmed to `excerpt_bytes`.
+fn items(out: &mut String, input: &PromptInput<'_>, excerpt_bytes: Option<usize>) {
     let _ = writeln!(out, "## Items to make hold ({})\n", input.items.len());
     for p in &input.items {
         let _ = writeln!(
@@ -122,7 +137,7 @@ behaviour, not a crash, a missing import or a missing step.\n\
             "### {}:{} {} ({})\n",
             p.item.file, p.item.line, p.item.id, p.verdict
         );
-        item_text(&mut out, p.item);
+        item_text(out, p.item);
         let _ = writeln!(out, "Evidence: {}\n", p.evidence);
         let excerpt = match excerpt_bytes {
             None => p.excerpt.clone(),
@@ -136,7 +151,9 @@ behaviour, not a crash, a missing import or a missing step.\n\
             );
         }
     }
+}
 
+fn ledger(out: &mut String, input: &PromptInput<'_>) {
     let open = input.ledger.with(Entry::Open);
     let resolved = input.ledger.with(Entry::Resolved);
     let regressed = input.ledger.with(Entry::Regressed);
@@ -158,7 +175,9 @@ behaviour, not a crash, a missing import or a missing step.\n\
         );
     }
     out.push('\n');
+}
 
+fn do_not_regress_list(out: &mut String, input: &PromptInput<'_>, keep_ids: usize) {
     let n = input.passing;
     let _ = writeln!(
         out,
@@ -179,7 +198,6 @@ behaviour, not a crash, a missing import or a missing step.\n\
             input.do_not_regress.len() - keep_ids
         );
     }
-    out
 }
 
 /// The do-not-regress list, short: a feature file whose every selected scenario passes is

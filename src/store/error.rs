@@ -25,6 +25,11 @@ pub enum StoreError {
     )]
     Newer { path: PathBuf, found: i64 },
     #[error(
+        "the state store {} was written by an older specctl and cannot be brought up to date where it is read-only: make .specctl/ writable, then run again",
+        path.display()
+    )]
+    Stale { path: PathBuf },
+    #[error(
         "the state store {} is locked by another process ({source}): wait for the other specctl to finish, then run again",
         path.display()
     )]
@@ -79,7 +84,12 @@ pub(crate) fn classify(path: &Path, op: Op, source: rusqlite::Error) -> StoreErr
             StoreError::Locked { path, source }
         }
         Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path, source },
+        // Its folder exists (it was just made), so a store that cannot be opened is one that
+        // cannot be opened for writing: a read-only disk or folder.
+        Some(ErrorCode::CannotOpen) if op == Op::Open => StoreError::ReadOnly { path, source },
         Some(ErrorCode::DiskFull) => StoreError::Full { path, source },
+        // SQLite reports a write that ran out of room as an I/O error; the disk says why.
+        Some(ErrorCode::SystemIoFailure) if no_room(&path) => StoreError::Full { path, source },
         Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
             StoreError::Corrupt { path, source }
         }
@@ -89,6 +99,20 @@ pub(crate) fn classify(path: &Path, op: Op, source: rusqlite::Error) -> StoreErr
             Op::Write(what) => StoreError::Write { path, what, source },
         },
     }
+}
+
+/// Whether the file system holding `path` has no room left for an ordinary user.
+fn no_room(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = path.parent().unwrap_or(path);
+    let Ok(c) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: statvfs(3) fills the struct it is given from a NUL-terminated path.
+    let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
+    let ok = unsafe { libc::statvfs(c.as_ptr(), &mut stat) } == 0;
+    // A few blocks left are not room for a WAL frame and its index.
+    ok && stat.f_bavail < 4
 }
 
 #[cfg(test)]
@@ -136,6 +160,8 @@ mod tests {
             matches!(write, StoreError::Write { what: "a turn", .. }),
             "{write}"
         );
+        let cannot = classify(p, Op::Open, sqlite(ErrorCode::CannotOpen));
+        assert!(matches!(cannot, StoreError::ReadOnly { .. }), "{cannot}");
         let open = classify(p, Op::Open, rusqlite::Error::InvalidQuery);
         assert!(matches!(open, StoreError::Corrupt { .. }), "{open}");
     }

@@ -18,11 +18,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 pub const DIR: &str = ".specctl";
 pub const FILE: &str = "state.db";
 /// Bumped whenever the schema changes; an older store is migrated, a newer one refused.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Each step from one schema version to the next, in order; a store is brought forward
 /// step by step, never rebuilt.
-const MIGRATIONS: [&str; 2] = [
+const MIGRATIONS: [&str; 3] = [
     "CREATE TABLE IF NOT EXISTS observations (
          id INTEGER PRIMARY KEY,
          observed_at_ms INTEGER NOT NULL,
@@ -70,6 +70,11 @@ const MIGRATIONS: [&str; 2] = [
          after_ref TEXT,
          UNIQUE (session_id, number)
      );",
+    // v3: wall time that counts across resumes; the verdicts a turn started from, so a turn
+    // a killed run cut off is gated on resume exactly as a finished one.
+    "ALTER TABLE sessions ADD COLUMN elapsed_ms INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE turns ADD COLUMN before_verdicts TEXT NOT NULL DEFAULT '{}';
+     ALTER TABLE turns ADD COLUMN agent_started_at_ms INTEGER;",
 ];
 
 /// The last observation of one item.
@@ -112,6 +117,55 @@ impl Store {
         let mut store = Store { conn, path };
         store.migrate()?;
         Ok(store)
+    }
+
+    /// Opens the store for `status` and `log`, which only read: a store on a read-only disk
+    /// (or in a read-only `.specctl/`) is read as it is.
+    pub fn open_to_read(root: &Path) -> Result<Store, StoreError> {
+        match Store::open(root) {
+            Err(StoreError::ReadOnly { .. } | StoreError::Create { .. }) => {
+                Store::open_read_only(root)
+            }
+            other => other,
+        }
+    }
+
+    fn open_read_only(root: &Path) -> Result<Store, StoreError> {
+        use rusqlite::OpenFlags;
+        let path = root.join(DIR).join(FILE);
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI;
+        let fail = |source| classify(&path, Op::Read("the store's schema"), source);
+        let mut last = None;
+        // WAL needs its shared-memory file; where it cannot be made, nothing else can write the
+        // store either, so it is read as immutable.
+        for uri in [
+            format!("file:{}?mode=ro", path.display()),
+            format!("file:{}?immutable=1", path.display()),
+        ] {
+            let conn = match Connection::open_with_flags(&uri, flags) {
+                Ok(conn) => conn,
+                Err(err) => {
+                    last = Some(err);
+                    continue;
+                }
+            };
+            let found = conn
+                .query_row(
+                    "SELECT value FROM meta WHERE key = 'schema_version'",
+                    [],
+                    |r| r.get::<_, i64>(0),
+                )
+                .optional();
+            match found {
+                Ok(Some(found)) if found > SCHEMA_VERSION => {
+                    return Err(StoreError::Newer { path, found });
+                }
+                Ok(Some(found)) if found == SCHEMA_VERSION => return Ok(Store { conn, path }),
+                Ok(_) => return Err(StoreError::Stale { path }),
+                Err(err) => last = Some(err),
+            }
+        }
+        Err(fail(last.unwrap_or(rusqlite::Error::InvalidQuery)))
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {
@@ -287,6 +341,24 @@ mod tests {
         let err = Store::open(dir.path()).err().expect("an error");
         assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
         assert!(err.to_string().contains("remove it and run again"), "{err}");
+    }
+
+    #[test]
+    fn a_store_is_read_where_it_cannot_be_written_if_it_is_up_to_date() {
+        let dir = tempfile::tempdir().unwrap();
+        Store::open(dir.path())
+            .unwrap()
+            .record(&[obs("a", "g1", Verdict::Fail)])
+            .unwrap();
+        let read = Store::open_read_only(dir.path()).unwrap().latest().unwrap();
+        assert_eq!(read["a"].verdict, Verdict::Fail);
+        let conn = Connection::open(dir.path().join(DIR).join(FILE)).unwrap();
+        conn.execute("UPDATE meta SET value = 2 WHERE key = 'schema_version'", [])
+            .unwrap();
+        drop(conn);
+        let err = Store::open_read_only(dir.path()).err().expect("an error");
+        assert!(matches!(err, StoreError::Stale { .. }), "{err}");
+        assert!(err.to_string().contains("make .specctl/ writable"), "{err}");
     }
 
     #[test]

@@ -26,6 +26,8 @@ pub struct SessionRow {
     pub stall: u32,
     pub turns: u32,
     pub cost_usd: f64,
+    /// Wall time spent in the session's runs so far, across resumes.
+    pub elapsed_ms: u64,
     /// The session's ledger as the loop wrote it (JSON): the store keeps it, never reads it.
     pub ledger: String,
     /// What the last finished turn left for the next one.
@@ -53,11 +55,15 @@ pub struct TurnRow {
     pub gates: Vec<String>,
     pub before_ref: Option<String>,
     pub after_ref: Option<String>,
+    /// The verdicts the turn started from (JSON, id to verdict), for gating it on resume.
+    pub before_verdicts: String,
+    /// When its agent was started; `None`: it never was, so the turn changed nothing.
+    pub agent_started_at_ms: Option<i64>,
 }
 
-const SESSION_COLUMNS: &str = "id, started_at_ms, desired_generation, state, end_reason, tier, tier_turns, stall, turns, cost_usd, ledger, findings";
+const SESSION_COLUMNS: &str = "id, started_at_ms, desired_generation, state, end_reason, tier, tier_turns, stall, turns, cost_usd, ledger, findings, elapsed_ms";
 const TURN_COLUMNS: &str = "session_id, number, tier, phase, items, prompt, prompt_hash, started_at_ms, state, agent_end, \
-     agent_output, agent_summary, cost_usd, duration_ms, gates, before_ref, after_ref";
+     agent_output, agent_summary, cost_usd, duration_ms, gates, before_ref, after_ref, before_verdicts, agent_started_at_ms";
 
 fn session_row(r: &Row<'_>) -> rusqlite::Result<SessionRow> {
     let ledger: String = r.get(10)?;
@@ -75,6 +81,7 @@ fn session_row(r: &Row<'_>) -> rusqlite::Result<SessionRow> {
         cost_usd: r.get(9)?,
         ledger,
         findings: serde_json::from_str(&findings).map_err(|e| bad_json(11, e))?,
+        elapsed_ms: r.get::<_, i64>(12)?.max(0) as u64,
     })
 }
 
@@ -99,6 +106,8 @@ fn turn_row(r: &Row<'_>) -> rusqlite::Result<TurnRow> {
         gates: serde_json::from_str(&gates).map_err(|e| bad_json(14, e))?,
         before_ref: r.get(15)?,
         after_ref: r.get(16)?,
+        before_verdicts: r.get(17)?,
+        agent_started_at_ms: r.get(18)?,
     })
 }
 
@@ -176,6 +185,7 @@ impl Store {
             stall: 0,
             turns: 0,
             cost_usd: 0.0,
+            elapsed_ms: 0,
             ledger: ledger.to_string(),
             findings: Vec::new(),
         })
@@ -219,7 +229,7 @@ impl Store {
         let write = |source| classify(&path, Op::Write("the start of a turn"), source);
         let tx = self.conn.transaction().map_err(write)?;
         tx.execute(
-            &format!("INSERT INTO turns ({TURN_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"),
+            &format!("INSERT INTO turns ({TURN_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"),
             params![
                 turn.session_id,
                 turn.number,
@@ -237,12 +247,25 @@ impl Store {
                 turn.duration_ms.map(|d| d as i64),
                 json(&turn.gates),
                 turn.before_ref,
-                turn.after_ref
+                turn.after_ref,
+                turn.before_verdicts,
+                turn.agent_started_at_ms
             ],
         )
         .map_err(write)?;
         save_session(&tx, session).map_err(write)?;
         tx.commit().map_err(write)
+    }
+
+    /// The turn's agent is about to start: from here on the tree may hold its edits.
+    pub fn agent_started(&mut self, session_id: i64, number: u32) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "UPDATE turns SET agent_started_at_ms = ?3 WHERE session_id = ?1 AND number = ?2",
+                params![session_id, number, now_ms()],
+            )
+            .map(|_| ())
+            .map_err(self.failed(Op::Write("the start of an agent")))
     }
 
     /// What the agent did, and the money it spent, recorded as soon as it is known.
@@ -276,14 +299,15 @@ impl Store {
         &mut self,
         session: &SessionRow,
         number: u32,
+        state: &str,
         gates: &[String],
     ) -> Result<(), StoreError> {
         let path = self.path.clone();
         let write = |source| classify(&path, Op::Write("the end of a turn"), source);
         let tx = self.conn.transaction().map_err(write)?;
         tx.execute(
-            "UPDATE turns SET state = 'done', gates = ?3 WHERE session_id = ?1 AND number = ?2",
-            params![session.id, number, json(&gates)],
+            "UPDATE turns SET state = ?4, gates = ?3 WHERE session_id = ?1 AND number = ?2",
+            params![session.id, number, json(&gates), state],
         )
         .map_err(write)?;
         crate::failpoint::hit("turn-finishing-before-commit");
@@ -309,8 +333,8 @@ impl Store {
 
 fn save_session(tx: &rusqlite::Transaction<'_>, s: &SessionRow) -> rusqlite::Result<usize> {
     tx.execute(
-        "UPDATE sessions SET tier = ?2, tier_turns = ?3, stall = ?4, turns = ?5, cost_usd = ?6, ledger = ?7, findings = ?8 WHERE id = ?1",
-        params![s.id, s.tier as i64, s.tier_turns, s.stall, s.turns, s.cost_usd, s.ledger, json(&s.findings)],
+        "UPDATE sessions SET tier = ?2, tier_turns = ?3, stall = ?4, turns = ?5, cost_usd = ?6, ledger = ?7, findings = ?8, elapsed_ms = ?9 WHERE id = ?1",
+        params![s.id, s.tier as i64, s.tier_turns, s.stall, s.turns, s.cost_usd, s.ledger, json(&s.findings), s.elapsed_ms as i64],
     )
 }
 
@@ -343,6 +367,8 @@ mod tests {
             gates: vec![],
             before_ref: Some("abc".into()),
             after_ref: None,
+            before_verdicts: "{}".into(),
+            agent_started_at_ms: None,
         };
         store.begin_turn(&session, &turn).unwrap();
         drop(store);

@@ -438,6 +438,7 @@ impl Watcher<'_> {
             jobs: self.options.jobs,
             interrupt: run_rx,
             on_progress: None,
+            registry: None,
         };
         let observation = observe::observe(self.options.root, &config, &all, &to_run, options);
         tokio::pin!(observation);

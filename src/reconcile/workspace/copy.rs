@@ -1,5 +1,6 @@
-//! Outside git: the protected files' contents kept in memory around a turn, so edits to them
-//! can still be undone. It cannot hold the whole tree, so a regression cannot be rolled back.
+//! Outside git: the protected files' contents kept around a turn (in memory, and on disk
+//! under `.specctl/copies/` so a resume after `kill -9` can still undo edits to them). It
+//! cannot hold the whole tree, so a regression cannot be rolled back.
 
 use super::{Workspace, WorkspaceError};
 use crate::reconcile::gate::Protection;
@@ -11,61 +12,135 @@ pub struct Copy {
     protection: Protection,
 }
 
+/// The manifest of a kept copy: every path it holds, one a line; each file's bytes sit
+/// beside it under `files/`.
+const MANIFEST: &str = "paths";
+
 impl Copy {
     pub fn new(root: PathBuf, protection: Protection) -> Copy {
         Copy { root, protection }
     }
 
+    fn copies(&self) -> PathBuf {
+        self.root.join(crate::store::DIR).join("copies")
+    }
+
+    /// Writes `files` to disk, for a resume to find; returns the copy's name.
+    fn persist(&self, label: &str, files: &Files) -> Result<String, WorkspaceError> {
+        let name = format!(
+            "{}-{}",
+            crate::store::session_now_ms(),
+            label.replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+        );
+        let dir = self.copies().join(&name);
+        let failed = |path: &std::path::Path| {
+            let path = path.display().to_string();
+            move |source| WorkspaceError::Restore { path, source }
+        };
+        for (path, bytes) in files {
+            let file = dir.join("files").join(path);
+            if let Some(parent) = file.parent() {
+                std::fs::create_dir_all(parent).map_err(failed(parent))?;
+            }
+            std::fs::write(&file, bytes).map_err(failed(&file))?;
+        }
+        std::fs::create_dir_all(&dir).map_err(failed(&dir))?;
+        let manifest: Vec<&str> = files.keys().map(String::as_str).collect();
+        let list = dir.join(MANIFEST);
+        std::fs::write(&list, manifest.join("\n")).map_err(failed(&list))?;
+        Ok(name)
+    }
+
     /// Every file of the project that some phase may not touch.
     fn covered(&self) -> Vec<String> {
-        ignore::WalkBuilder::new(&self.root)
-            .require_git(false)
-            .filter_entry(|e| e.file_name() != ".specctl" && e.file_name() != ".git")
-            .build()
-            .flatten()
-            .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-            .filter_map(|e| {
-                e.path()
-                    .strip_prefix(&self.root)
-                    .ok()
-                    .map(|p| p.to_string_lossy().into_owned())
-            })
-            .filter(|p| self.protection.covers(p))
-            .collect()
+        covered(&self.root, &self.protection)
     }
+}
+
+/// Every file of the project at `root` that some phase may not touch, as it is now.
+pub(crate) fn covered(root: &std::path::Path, protection: &Protection) -> Vec<String> {
+    ignore::WalkBuilder::new(root)
+        .require_git(false)
+        .filter_entry(|e| e.file_name() != ".specctl" && e.file_name() != ".git")
+        .build()
+        .flatten()
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .filter_map(|e| {
+            e.path()
+                .strip_prefix(root)
+                .ok()
+                .map(|p| p.to_string_lossy().into_owned())
+        })
+        .filter(|p| protection.covers(p))
+        .collect()
 }
 
 pub type Files = BTreeMap<String, Vec<u8>>;
 
+/// A copy of the protected files, and its name on disk where it was kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Kept {
+    pub files: Files,
+    pub name: Option<String>,
+}
+
 impl Workspace for Copy {
-    type Snapshot = Files;
+    type Snapshot = Kept;
 
     fn whole_tree(&self) -> bool {
         false
     }
 
-    fn id(_: &Files) -> Option<String> {
-        None
+    fn id(kept: &Kept) -> Option<String> {
+        kept.name.clone()
     }
 
-    async fn snapshot(&self, _label: &str) -> Result<Files, WorkspaceError> {
+    async fn paths(&self, kept: &Kept) -> Result<Vec<String>, WorkspaceError> {
+        Ok(kept.files.keys().cloned().collect())
+    }
+
+    fn find(&self, id: &str) -> Result<Kept, WorkspaceError> {
+        let dir = self.copies().join(id);
+        let read = |path: std::path::PathBuf| {
+            std::fs::read(&path).map_err(|source| WorkspaceError::Read {
+                path: path.display().to_string(),
+                source,
+            })
+        };
+        let manifest = String::from_utf8_lossy(&read(dir.join(MANIFEST))?).into_owned();
         let mut files = Files::new();
-        for path in self.covered() {
-            let bytes =
-                std::fs::read(self.root.join(&path)).map_err(|source| WorkspaceError::Read {
-                    path: path.clone(),
-                    source,
-                })?;
-            files.insert(path, bytes);
+        for path in manifest.lines().filter(|l| !l.is_empty()) {
+            files.insert(path.to_string(), read(dir.join("files").join(path))?);
         }
-        Ok(files)
+        Ok(Kept {
+            files,
+            name: Some(id.to_string()),
+        })
     }
 
-    async fn keep(&self, _name: &str, _snapshot: &Files) -> Result<(), WorkspaceError> {
+    async fn release(&self, kept: &Kept) {
+        if let Some(name) = &kept.name {
+            // A copy left behind costs disk only; the next release or `rm -r .specctl/copies`
+            // takes it.
+            let _ = std::fs::remove_dir_all(self.copies().join(name));
+        }
+    }
+
+    async fn snapshot(&self, label: &str) -> Result<Kept, WorkspaceError> {
+        let files = self.read_covered()?;
+        let name = self.persist(label, &files)?;
+        Ok(Kept {
+            files,
+            name: Some(name),
+        })
+    }
+
+    async fn keep(&self, _name: &str, _snapshot: &Kept) -> Result<(), WorkspaceError> {
         Ok(())
     }
 
-    async fn changed(&self, from: &Files, to: &Files) -> Result<Vec<String>, WorkspaceError> {
+    async fn changed(&self, from: &Kept, to: &Kept) -> Result<Vec<String>, WorkspaceError> {
+        let (from, to) = (&from.files, &to.files);
         let mut changed: Vec<String> = from
             .keys()
             .chain(to.keys())
@@ -77,7 +152,8 @@ impl Workspace for Copy {
         Ok(changed)
     }
 
-    async fn restore(&self, to: &Files, paths: &[String]) -> Result<(), WorkspaceError> {
+    async fn restore(&self, to: &Kept, paths: &[String]) -> Result<(), WorkspaceError> {
+        let to = &to.files;
         for path in paths {
             let file = self.root.join(path);
             let failed = |source| WorkspaceError::Restore {
@@ -98,6 +174,21 @@ impl Workspace for Copy {
             }
         }
         Ok(())
+    }
+}
+
+impl Copy {
+    fn read_covered(&self) -> Result<Files, WorkspaceError> {
+        let mut files = Files::new();
+        for path in self.covered() {
+            let bytes =
+                std::fs::read(self.root.join(&path)).map_err(|source| WorkspaceError::Read {
+                    path: path.clone(),
+                    source,
+                })?;
+            files.insert(path, bytes);
+        }
+        Ok(files)
     }
 }
 
@@ -132,5 +223,9 @@ mod tests {
             "v2\n"
         );
         assert!(!copy.whole_tree());
+        let again = copy.find(before.name.as_deref().unwrap()).unwrap();
+        assert_eq!(again, before, "a resume reads the same copy back");
+        copy.release(&before).await;
+        assert!(copy.find(before.name.as_deref().unwrap()).is_err());
     }
 }

@@ -3,7 +3,7 @@
 //! undone. git runs through `crate::process`: its own process group, a timeout, the interrupt.
 
 use super::WorkspaceError;
-use crate::process::{self, Exec, ExecOutput};
+use crate::process::{self, Exec, ExecOutput, Registry};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tokio::sync::watch;
@@ -24,31 +24,66 @@ pub struct Git {
     /// The project root relative to the repository's top, with a trailing `/`, or empty.
     prefix: String,
     interrupt: watch::Receiver<bool>,
+    registry: Option<Registry>,
 }
 
 impl Git {
-    /// The repository holding `root`, or `None` outside one (or without git).
-    pub async fn discover(root: &Path, interrupt: watch::Receiver<bool>) -> Option<Git> {
+    /// The repository holding `root`; `None` outside one, or where git is not installed. Any
+    /// other failure (a repository git refuses, a broken install) is an error: running on as
+    /// if there were no repository would drop the snapshots unannounced.
+    pub async fn discover(
+        root: &Path,
+        interrupt: watch::Receiver<bool>,
+    ) -> Result<Option<Git>, WorkspaceError> {
         let job = Exec {
             program: "git",
             args: &["rev-parse", "--show-toplevel", "--show-prefix"],
             cwd: root,
-            env: &[],
+            // git's own words are matched here, so in the one language they are known in.
+            env: &[("LC_ALL", "C")],
             timeout: GIT_TIMEOUT,
+            registry: None,
         };
-        let out = process::exec(job, interrupt.clone()).await.ok()?;
+        let what = "find the repository";
+        let out = match process::exec(job, interrupt.clone()).await {
+            Ok(out) => out,
+            Err(process::ExecError::NotStarted { .. }) => return Ok(None),
+            Err(source) => {
+                return Err(WorkspaceError::Exec {
+                    what: what.into(),
+                    source,
+                });
+            }
+        };
         if out.code != Some(0) {
-            return None;
+            if out.stderr.contains("not a git repository") {
+                return Ok(None);
+            }
+            return Err(WorkspaceError::Git {
+                what: what.into(),
+                detail: out.stderr,
+            });
         }
         let text = String::from_utf8_lossy(&out.stdout);
         let mut lines = text.lines();
-        let top = PathBuf::from(lines.next()?);
+        let Some(top) = lines.next().map(PathBuf::from) else {
+            return Ok(None);
+        };
         let prefix = lines.next().unwrap_or_default().to_string();
-        Some(Git {
+        Ok(Some(Git {
             top,
             prefix,
             interrupt,
-        })
+            registry: None,
+        }))
+    }
+
+    /// The same repository, its git commands recorded in `registry` while they run.
+    pub fn recorded_in(self, registry: Registry) -> Git {
+        Git {
+            registry: Some(registry),
+            ..self
+        }
     }
 
     async fn git(
@@ -68,6 +103,7 @@ impl Git {
             cwd: &self.top,
             env: &env,
             timeout: GIT_TIMEOUT,
+            registry: self.registry.as_ref(),
         };
         let out = process::exec(job, self.interrupt.clone())
             .await
@@ -91,9 +127,7 @@ impl Git {
     /// Records the whole working tree (tracked and untracked, not ignored) as a commit and
     /// returns its id. A scratch index keeps the user's staging area as it was.
     pub async fn snapshot(&self, message: &str) -> Result<String, WorkspaceError> {
-        let scratch = tempfile::Builder::new()
-            .prefix("specctl-index-")
-            .tempdir()?;
+        let scratch = crate::process::scratch::tempdir("specctl-index-")?;
         let index = scratch.path().join("index");
         let user_index = Self::text(
             &self
@@ -175,15 +209,33 @@ impl Git {
             .collect())
     }
 
+    /// Every path (relative to the project root) that `snapshot` holds.
+    pub async fn paths(&self, snapshot: &str) -> Result<Vec<String>, WorkspaceError> {
+        let args = [
+            "ls-tree",
+            "-r",
+            "-z",
+            "--name-only",
+            "--full-tree",
+            snapshot,
+        ];
+        let out = self.git("list a snapshot", &args, None).await?;
+        Ok(out
+            .stdout
+            .split(|b| *b == 0)
+            .filter(|p| !p.is_empty())
+            .map(|p| String::from_utf8_lossy(p).into_owned())
+            .filter_map(|p| p.strip_prefix(&self.prefix).map(String::from))
+            .collect())
+    }
+
     /// Puts `paths` (relative to the project root) back as they are in `snapshot`: changed
     /// files rewritten, files the snapshot lacks removed.
     pub async fn restore(&self, snapshot: &str, paths: &[String]) -> Result<(), WorkspaceError> {
         if paths.is_empty() {
             return Ok(());
         }
-        let scratch = tempfile::Builder::new()
-            .prefix("specctl-index-")
-            .tempdir()?;
+        let scratch = crate::process::scratch::tempdir("specctl-index-")?;
         let index = scratch.path().join("index");
         self.git("read a snapshot", &["read-tree", snapshot], Some(&index))
             .await?;
@@ -262,7 +314,7 @@ mod tests {
             "-m",
             "init",
         ]);
-        let git = Git::discover(dir.path(), never()).await.unwrap();
+        let git = Git::discover(dir.path(), never()).await.unwrap().unwrap();
         (dir, git)
     }
 
@@ -326,6 +378,6 @@ mod tests {
     #[tokio::test]
     async fn outside_a_repository_there_is_none() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(Git::discover(dir.path(), never()).await.is_none());
+        assert!(Git::discover(dir.path(), never()).await.unwrap().is_none());
     }
 }

@@ -4,7 +4,8 @@
 mod copy;
 mod git;
 
-pub use copy::Copy;
+pub(crate) use copy::covered;
+pub use copy::{Copy, Kept};
 pub use git::Git;
 
 use crate::process::ExecError;
@@ -53,6 +54,15 @@ pub(crate) trait Workspace {
     /// The snapshot's name for the store and for `specctl undo`, where it has one.
     fn id(snapshot: &Self::Snapshot) -> Option<String>;
 
+    /// The snapshot a name from `id` stands for (a resume finds a killed run's this way).
+    fn find(&self, id: &str) -> Result<Self::Snapshot, WorkspaceError>;
+
+    /// The paths (relative to the project root) a snapshot holds.
+    async fn paths(&self, snapshot: &Self::Snapshot) -> Result<Vec<String>, WorkspaceError>;
+
+    /// The snapshot is no longer needed.
+    async fn release(&self, _snapshot: &Self::Snapshot) {}
+
     async fn snapshot(&self, label: &str) -> Result<Self::Snapshot, WorkspaceError>;
 
     /// Keeps `snapshot` under `name` (refs/specctl/NAME), safe from garbage collection.
@@ -77,6 +87,14 @@ impl Workspace for Git {
 
     fn id(snapshot: &String) -> Option<String> {
         Some(snapshot.clone())
+    }
+
+    fn find(&self, id: &str) -> Result<String, WorkspaceError> {
+        Ok(id.to_string())
+    }
+
+    async fn paths(&self, snapshot: &String) -> Result<Vec<String>, WorkspaceError> {
+        Git::paths(self, snapshot).await
     }
 
     async fn snapshot(&self, label: &str) -> Result<String, WorkspaceError> {

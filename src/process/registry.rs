@@ -1,0 +1,144 @@
+//! The process groups a reconcile has running, each recorded (pid and start time) as it
+//! starts, in a folder that outlives a `kill -9` of specctl: the next run ends the survivors
+//! before it starts another agent.
+
+use super::GRACE;
+use super::scratch::start_time;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone)]
+pub struct Registry {
+    dir: PathBuf,
+}
+
+impl Registry {
+    /// The registry kept in `dir` (`.specctl/groups/` of a project).
+    pub fn new(dir: PathBuf) -> Registry {
+        Registry { dir }
+    }
+
+    /// Records the group `pgid` started; an error means it could not be kept track of.
+    pub fn record(&self, pgid: i32) -> std::io::Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        let start = start_time(pgid).unwrap_or(0);
+        std::fs::write(self.dir.join(pgid.to_string()), format!("{start}\n"))
+    }
+
+    /// The group ended. A record that cannot be removed costs nothing: the next sweep finds
+    /// its group gone and drops it.
+    pub fn forget(&self, pgid: i32) {
+        let _ = std::fs::remove_file(self.dir.join(pgid.to_string()));
+    }
+
+    /// Ends every recorded group that still has a live member (TERM, a grace, KILL) and
+    /// forgets every record of a group that is gone; returns the groups it had to end. A
+    /// registry that cannot be read is an error: nothing may start beside what it would name.
+    pub async fn end_survivors(&self) -> std::io::Result<Vec<i32>> {
+        let mut ended = Vec::new();
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(ended),
+            Err(err) => return Err(err),
+        };
+        for entry in entries.flatten() {
+            let Some(pgid) = entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<i32>().ok())
+            else {
+                continue;
+            };
+            let start = std::fs::read_to_string(entry.path())
+                .ok()
+                .and_then(|t| t.trim().parse::<u64>().ok());
+            if start.is_some_and(|s| still_ours(pgid, s)) {
+                end(pgid).await;
+                ended.push(pgid);
+            }
+            if !super::group_alive(pgid) {
+                self.forget(pgid);
+            }
+        }
+        ended.sort();
+        Ok(ended)
+    }
+}
+
+/// Whether group `pgid` is still the one recorded: its leader alive with the recorded start
+/// time, or the leader gone and members left (a group id is not reused while it has any).
+fn still_ours(pgid: i32, start: u64) -> bool {
+    match start_time(pgid) {
+        Some(now) if now == start => true,
+        Some(_) => leader_in_other_group(pgid) && super::group_alive(pgid),
+        None => super::group_alive(pgid),
+    }
+}
+
+/// A reused pid that leads no group of that id is no sign of the old group; its members are.
+fn leader_in_other_group(pid: i32) -> bool {
+    // SAFETY: getpgid(2) reads a process's group id and touches no memory.
+    let pgrp = unsafe { libc::getpgid(pid) };
+    pgrp != pid
+}
+
+async fn end(pgid: i32) {
+    // SAFETY: kill(2) with a negative pid signals a process group; it touches no memory.
+    unsafe { libc::kill(-pgid, libc::SIGTERM) };
+    let deadline = Instant::now() + GRACE;
+    while super::group_alive(pgid) && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    if super::group_alive(pgid) {
+        // SAFETY: as above.
+        unsafe { libc::kill(-pgid, libc::SIGKILL) };
+        let deadline = Instant::now() + GRACE;
+        while super::group_alive(pgid) && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+}
+
+/// The registry of the project at `root`.
+pub fn of_project(root: &Path) -> Registry {
+    Registry::new(root.join(".specctl").join("groups"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::process::CommandExt;
+
+    #[tokio::test]
+    async fn a_group_left_running_is_ended_and_an_ended_one_only_forgotten() {
+        let dir = tempfile::tempdir().unwrap();
+        let registry = Registry::new(dir.path().join("groups"));
+        let mut child = std::process::Command::new("sh")
+            .args(["-c", "sleep 30 & sleep 30; wait"])
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        let pgid = child.id() as i32;
+        registry.record(pgid).unwrap();
+        let mut done = std::process::Command::new("true")
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        let gone = done.id() as i32;
+        done.wait().unwrap();
+        registry.record(gone).unwrap();
+        assert_eq!(registry.end_survivors().await.unwrap(), [pgid]);
+        child.wait().unwrap();
+        assert!(
+            !super::super::group_alive(pgid),
+            "the survivor's group is gone"
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("groups"))
+                .unwrap()
+                .count(),
+            0
+        );
+        assert_eq!(registry.end_survivors().await.unwrap(), Vec::<i32>::new());
+    }
+}
