@@ -714,3 +714,255 @@ pub async fn end_survivors(root: &Path) -> Result<Vec<i32>, ReconcileError> {
         .await
         .map_err(ReconcileError::Survivors)
 }
+
+#[cfg(test)]
+mod tests {
+    //! The driver with every I/O edge faked: a tree in memory, an agent that edits it, an
+    //! observer that judges it. What the loop does is checked event by event.
+
+    use super::*;
+    use crate::config::AgentTier;
+    use crate::desired::item::fixture;
+    use crate::observe::{Observation, Observed};
+    use crate::reconcile::agent::SelfReport;
+    use crate::reconcile::workspace::WorkspaceError;
+    use std::cell::RefCell;
+    use std::collections::BTreeMap;
+    use std::rc::Rc;
+
+    type Tree = Rc<RefCell<BTreeMap<String, String>>>;
+
+    struct FakeTree(Tree);
+
+    impl Workspace for FakeTree {
+        type Snapshot = BTreeMap<String, String>;
+        fn whole_tree(&self) -> bool {
+            true
+        }
+        fn id(_: &Self::Snapshot) -> Option<String> {
+            None
+        }
+        fn find(&self, _: &str) -> Result<Self::Snapshot, WorkspaceError> {
+            Ok(self.0.borrow().clone())
+        }
+        async fn paths(&self, s: &Self::Snapshot) -> Result<Vec<String>, WorkspaceError> {
+            Ok(s.keys().cloned().collect())
+        }
+        async fn snapshot(&self, _: &str) -> Result<Self::Snapshot, WorkspaceError> {
+            Ok(self.0.borrow().clone())
+        }
+        async fn keep(&self, _: &str, _: &Self::Snapshot) -> Result<(), WorkspaceError> {
+            Ok(())
+        }
+        async fn changed(
+            &self,
+            a: &Self::Snapshot,
+            b: &Self::Snapshot,
+        ) -> Result<Vec<String>, WorkspaceError> {
+            let mut keys: Vec<String> = a.keys().chain(b.keys()).cloned().collect();
+            keys.sort();
+            keys.dedup();
+            Ok(keys.into_iter().filter(|k| a.get(k) != b.get(k)).collect())
+        }
+        async fn restore(
+            &self,
+            to: &Self::Snapshot,
+            paths: &[String],
+        ) -> Result<(), WorkspaceError> {
+            let mut tree = self.0.borrow_mut();
+            for p in paths {
+                match to.get(p) {
+                    Some(v) => tree.insert(p.clone(), v.clone()),
+                    None => tree.remove(p),
+                };
+            }
+            Ok(())
+        }
+    }
+
+    /// An agent that makes the same edits to the tree every turn.
+    struct FakeAgent(Tree, Vec<(&'static str, &'static str)>);
+
+    impl Agents for FakeAgent {
+        async fn run(
+            &mut self,
+            _: &AgentTier,
+            _: &str,
+            _: Vec<(String, String)>,
+        ) -> std::io::Result<TurnRun> {
+            for (path, text) in &self.1 {
+                self.0
+                    .borrow_mut()
+                    .insert(path.to_string(), text.to_string());
+            }
+            Ok(TurnRun {
+                end: ProcessEnd::Exited(0),
+                report: SelfReport::default(),
+                duration: Duration::from_millis(5),
+                output: String::new(),
+            })
+        }
+    }
+
+    /// "hello" holds when src/greeting says hello; "bye" when src/farewell says bye.
+    struct FakeObserver(Tree);
+
+    impl Observer for FakeObserver {
+        async fn observe(&mut self) -> Result<Pass, ReconcileError> {
+            let items = vec![
+                fixture::scenario("s::hello", "s"),
+                fixture::scenario("s::bye", "s"),
+            ];
+            let tree = self.0.borrow();
+            let holds = |path: &str, want: &str| tree.get(path).map(String::as_str) == Some(want);
+            let verdict = |ok: bool| if ok { Verdict::Pass } else { Verdict::Fail };
+            let observations = vec![
+                Observation::new(&items[0], verdict(holds("src/greeting", "hello")), 1, None),
+                Observation::new(&items[1], verdict(holds("src/farewell", "bye")), 1, None),
+            ];
+            let desired = crate::desired::DesiredState {
+                items,
+                ..Default::default()
+            };
+            let observed = Observed {
+                observations,
+                ..Default::default()
+            };
+            Ok(Pass::new(
+                desired,
+                vec!["s::hello".into(), "s::bye".into()],
+                observed,
+            ))
+        }
+    }
+
+    fn run(
+        edits: Vec<(&'static str, &'static str)>,
+    ) -> (Result<End, ReconcileError>, Vec<Event>, Tree) {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::parse(
+            "agents:\n  - name: fast\n    run: x\nreconcile:\n  stall_turns: 1\n  max_turns: 1\n",
+        )
+        .unwrap();
+        let selector = Selector::default();
+        let s = Settings {
+            root: dir.path(),
+            config: &config,
+            selector: &selector,
+            jobs: 1,
+            interrupt: watch::channel(false).1,
+            new_session: false,
+        };
+        let tree: Tree = Rc::new(RefCell::new(
+            [
+                ("src/greeting", "hi"),
+                ("src/farewell", "bye"),
+                ("evidence/run.sh", "test"),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        ));
+        let mut events = Vec::new();
+        let store = Store::open(dir.path()).unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let end = runtime.block_on(async {
+            let mut emit = |e: Event| events.push(e);
+            let driver = Driver::new(
+                &s,
+                FakeTree(tree.clone()),
+                FakeAgent(tree.clone(), edits),
+                FakeObserver(tree.clone()),
+                store,
+                &mut emit,
+            );
+            driver.run().await
+        });
+        (end, events, tree)
+    }
+
+    fn kinds(events: &[Event]) -> Vec<&'static str> {
+        events
+            .iter()
+            .map(|e| match e {
+                Event::Observed {
+                    after_turn: false, ..
+                } => "observed",
+                Event::Observed {
+                    after_turn: true, ..
+                } => "observed after",
+                Event::TurnStarted { .. } => "turn",
+                Event::AgentFinished { .. } => "agent",
+                Event::ProtectedUndone { .. } => "protected undone",
+                Event::RolledBack { .. } => "rolled back",
+                _ => "other",
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_fix_converges_in_one_turn() {
+        let (end, events, _) = run(vec![("src/greeting", "hello")]);
+        assert_eq!(
+            end.unwrap(),
+            End::Converged {
+                turns: 1,
+                cost_usd: 0.0
+            }
+        );
+        assert_eq!(
+            kinds(&events),
+            ["observed", "turn", "agent", "observed after"]
+        );
+        assert_eq!(
+            events[3],
+            Event::Observed {
+                tally: crate::reconcile::standing::Tally {
+                    pass: 2,
+                    failed: 0,
+                    skipped: 0
+                },
+                resolved: vec!["s::hello".into()],
+                after_turn: true
+            }
+        );
+    }
+
+    #[test]
+    fn a_protected_edit_is_undone_and_a_regression_rolled_back_through_the_workspace() {
+        let (end, events, tree) = run(vec![
+            ("evidence/run.sh", "exit 0"),
+            ("src/farewell", "ciao"),
+        ]);
+        let End::Stuck { turns: 1, why, .. } = end.unwrap() else {
+            panic!("not stuck after one turn")
+        };
+        assert_eq!(why, StopReason::TiersSpent { turns: 1 });
+        assert_eq!(
+            kinds(&events),
+            [
+                "observed",
+                "turn",
+                "agent",
+                "protected undone",
+                "rolled back",
+                "observed after"
+            ]
+        );
+        assert_eq!(
+            events[4],
+            Event::RolledBack {
+                turn: 1,
+                items: vec!["s::bye".into()],
+                paths: vec!["evidence/run.sh".into(), "src/farewell".into()],
+                kept: "refs/specctl/session-1/turn-1/after".into()
+            }
+        );
+        let tree = tree.borrow();
+        assert_eq!(tree["evidence/run.sh"], "test");
+        assert_eq!(tree["src/farewell"], "bye");
+    }
+}
