@@ -274,6 +274,36 @@ fn the_wall_time_counts_across_resumes() {
 }
 
 #[test]
+fn the_wall_time_counts_while_the_agent_works_even_when_specctl_is_killed() {
+    // The agent works for 3.2 s of a 2 s wall time, then kills specctl: the time it worked
+    // was written down as it went, so the resume has none left.
+    let marker = tempfile::tempdir().unwrap();
+    let agent = format!(
+        "  - name: slow\n    run: sleep 3.2; {AGENT} kill-specctl-once {m}\n    timeout: 10s\n",
+        m = marker.path().join("killed").display()
+    );
+    let g = greeting(
+        &agent,
+        "  stall_turns: 5\n  max_turns: 5\n  wall_time: 2s\n",
+        true,
+    );
+    let first = g.run(&["reconcile"]);
+    assert_eq!(
+        first.code, -1,
+        "killed by its agent: {}\n{}",
+        first.stdout, first.stderr
+    );
+    let out = g.run(&["reconcile"]);
+    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .contains("stopped after 1 turn ($0.0000 reported): the wall time of 2s ran out"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
 fn a_red_turn_that_edits_the_code_has_that_edit_undone() {
     let red = format!(
         "write evidence/extra.sh 'echo \"<testcase classname=\\\"Greeting\\\" name=\\\"Say welcome\\\"><failure message=\\\"no welcome yet\\\"/></testcase>\"' && {AGENT} write src/greeting hello"

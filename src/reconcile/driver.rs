@@ -24,6 +24,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 
+/// How often the wall time spent is written down while an agent works.
+const ELAPSED_TICK: Duration = Duration::from_secs(1);
+
 pub struct Settings<'a> {
     pub root: &'a Path,
     pub config: &'a Config,
@@ -462,11 +465,20 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
         .chain(crate::process::items_env(&ids, scratch.path()))
         .collect();
         self.store.agent_started(session.row.id, turn.number)?;
-        let run = self
-            .agents
-            .run(tier, &turn.row.prompt, env)
-            .await
-            .map_err(failed)?;
+        let run = {
+            let agent = self.agents.run(tier, &turn.row.prompt, env);
+            tokio::pin!(agent);
+            // The wall time counts while the agent works: a run killed mid-turn loses at most
+            // a tick of it.
+            let mut tick = tokio::time::interval(ELAPSED_TICK);
+            tick.tick().await;
+            loop {
+                tokio::select! {
+                    run = &mut agent => break run.map_err(failed)?,
+                    _ = tick.tick() => self.store.record_elapsed(session.synced()?)?,
+                }
+            }
+        };
         session.standing.cost_usd += run.report.cost_usd.unwrap_or(0.0);
         let number = turn.number;
         // What the agent did is recorded even when the tree it left cannot be snapshotted.

@@ -268,6 +268,17 @@ impl Store {
             .map_err(self.failed(Op::Write("the start of an agent")))
     }
 
+    /// The wall time a session has spent so far, while its agent works.
+    pub fn record_elapsed(&mut self, session: &SessionRow) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "UPDATE sessions SET elapsed_ms = ?2 WHERE id = ?1",
+                params![session.id, session.elapsed_ms as i64],
+            )
+            .map(|_| ())
+            .map_err(self.failed(Op::Write("the wall time spent")))
+    }
+
     /// What the agent did, and the money it spent, recorded as soon as it is known.
     pub fn record_agent(&mut self, session: &SessionRow, turn: &TurnRow) -> Result<(), StoreError> {
         let path = self.path.clone();
