@@ -13,13 +13,19 @@ use support::greeting::{AGENT, EVIDENCE, Greeting, greeting, tier};
 
 const NOTES: &str = "the user's own uncommitted work\n";
 
-fn spawn(g: &Greeting, mark: &str) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_specctl"))
-        .arg("reconcile")
+/// `specctl reconcile` in `g`, every process of it carrying `mark` in its environment.
+fn reconcile(g: &Greeting, mark: &str) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_specctl"));
+    cmd.arg("reconcile")
         .current_dir(g.path())
         .env("AGENT_LOG", g.log.path())
         .env("NO_COLOR", "1")
-        .env("SPECCTL_DISTURB_MARK", mark)
+        .env("SPECCTL_DISTURB_MARK", mark);
+    cmd
+}
+
+fn spawn(g: &Greeting, mark: &str) -> Child {
+    reconcile(g, mark)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -56,15 +62,7 @@ fn left_running(mark: &str) -> Vec<String> {
 }
 
 fn resume(g: &Greeting, mark: &str) -> support::Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_specctl"))
-        .arg("reconcile")
-        .current_dir(g.path())
-        .env("AGENT_LOG", g.log.path())
-        .env("NO_COLOR", "1")
-        .env("SPECCTL_DISTURB_MARK", mark)
-        .output()
-        .unwrap();
-    support::Run::from(out)
+    support::Run::from(reconcile(g, mark).output().unwrap())
 }
 
 /// A cheater first (it guts the evidence on turn 1, then thinks), a fixer after it.
@@ -241,6 +239,22 @@ fn a_rollback_puts_back_only_what_the_turn_changed_and_names_it() {
     );
 }
 
+/// A run of `agents` within `wall_time` that its agent kills, then the resume (which must
+/// stop with exit 1).
+fn killed_by_its_agent_then_resumed(agents: &str, wall_time: &str) -> support::Run {
+    let reconcile = format!("  stall_turns: 5\n  max_turns: 5\n  wall_time: {wall_time}\n");
+    let g = greeting(agents, &reconcile, true);
+    let first = g.run(&["reconcile"]);
+    assert_eq!(
+        first.code, -1,
+        "killed by its agent: {}\n{}",
+        first.stdout, first.stderr
+    );
+    let out = g.run(&["reconcile"]);
+    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+    out
+}
+
 #[test]
 fn the_wall_time_counts_across_resumes() {
     // Turn 1 thinks for longer than the whole wall time; turn 2 is cut off by kill -9.
@@ -252,19 +266,7 @@ fn the_wall_time_counts_across_resumes() {
     // 3 s of wall time: turn 1 (1.6 s) leaves room for turn 2, which is cut off; the resume
     // counts turn 1's time, so its turn 3 (1.6 s more) is the last. A resume that forgot the
     // time spent would have room for a fourth.
-    let g = greeting(
-        &agent,
-        "  stall_turns: 5\n  max_turns: 5\n  wall_time: 3s\n",
-        true,
-    );
-    let first = g.run(&["reconcile"]);
-    assert_eq!(
-        first.code, -1,
-        "killed by its agent: {}\n{}",
-        first.stdout, first.stderr
-    );
-    let out = g.run(&["reconcile"]);
-    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+    let out = killed_by_its_agent_then_resumed(&agent, "3s");
     assert!(
         out.stdout
             .contains("stopped after 3 turns ($0.0000 reported): the wall time of 3s ran out"),
@@ -282,19 +284,7 @@ fn the_wall_time_counts_while_the_agent_works_even_when_specctl_is_killed() {
         "  - name: slow\n    run: sleep 3.2; {AGENT} kill-specctl-once {m}\n    timeout: 10s\n",
         m = marker.path().join("killed").display()
     );
-    let g = greeting(
-        &agent,
-        "  stall_turns: 5\n  max_turns: 5\n  wall_time: 2s\n",
-        true,
-    );
-    let first = g.run(&["reconcile"]);
-    assert_eq!(
-        first.code, -1,
-        "killed by its agent: {}\n{}",
-        first.stdout, first.stderr
-    );
-    let out = g.run(&["reconcile"]);
-    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+    let out = killed_by_its_agent_then_resumed(&agent, "2s");
     assert!(
         out.stdout
             .contains("stopped after 1 turn ($0.0000 reported): the wall time of 2s ran out"),

@@ -127,6 +127,22 @@ fn describe_walk_error(root: &Path, err: &ignore::Error) -> String {
     }
 }
 
+/// Whether `find` would pick the root-relative `path` (were it there) for `patterns` and
+/// `extension`: the same rule, asked of one path without walking.
+pub(crate) fn names(patterns: &[String], extension: &str, path: &str) -> bool {
+    if !has_extension(Path::new(path), extension) {
+        return false;
+    }
+    patterns.iter().any(|pattern| {
+        let pattern = pattern.trim_start_matches("./");
+        if is_glob(pattern) {
+            return Glob::new(pattern).is_ok_and(|g| g.compile_matcher().is_match(path));
+        }
+        let folder = pattern.trim_end_matches('/');
+        path == folder || folder.is_empty() || path.starts_with(&format!("{folder}/"))
+    })
+}
+
 fn is_glob(pattern: &str) -> bool {
     pattern.contains(['*', '?', '[', '{'])
 }
@@ -155,6 +171,16 @@ pub(crate) fn relative(root: &Path, path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_path_is_named_as_a_walk_would_name_it() {
+        let specs = vec!["specs".to_string(), "more/**/*.feature".to_string()];
+        assert!(names(&specs, "feature", "specs/a.feature"));
+        assert!(names(&specs, "feature", "more/x/b.feature"));
+        assert!(!names(&specs, "feature", "specs/a.md"));
+        assert!(!names(&specs, "feature", "other/a.feature"));
+        assert!(!names(&specs, "feature", "specsx/a.feature"));
+    }
 
     #[test]
     fn glob_bases_stop_at_the_first_wildcard() {

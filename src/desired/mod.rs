@@ -77,6 +77,22 @@ pub fn load(root: &Path, config: &Config) -> DesiredState {
     state
 }
 
+/// Every spec and aspect file the project has now, readable or not, without reading them.
+pub fn files(root: &Path, config: &Config) -> Vec<String> {
+    let specs = discover::find(root, &config.specs, "feature").files;
+    let aspects = discover::find(root, &config.aspects, "md").files;
+    specs
+        .into_iter()
+        .chain(aspects.into_iter().filter(|f| !is_readme(f)))
+        .collect()
+}
+
+/// Whether `path` is where a spec or an aspect lives (whether or not it exists now).
+pub fn is_desired_path(config: &Config, path: &str) -> bool {
+    discover::names(&config.specs, "feature", path)
+        || (discover::names(&config.aspects, "md", path) && !is_readme(path))
+}
+
 /// Reads one aspect file's text into its item (what discovery does for each `aspects/*.md`).
 pub fn parse_aspect(file: &str, text: &str) -> Result<Item, InputError> {
     aspect::parse(file, text)

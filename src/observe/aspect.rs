@@ -1,8 +1,9 @@
 //! One aspect's evidence: its command run from the project root, its exit code the verdict.
 
-use super::verdict::{self, ProcessEnd, Verdict};
+use super::verdict::{self, Verdict};
 use super::{Observation, trim_message};
 use crate::desired::Item;
+use crate::process::ProcessEnd;
 use crate::process::{self, Job};
 use std::path::Path;
 use std::time::Duration;

@@ -3,10 +3,11 @@
 
 use super::matching::match_cases;
 use super::report::{Case, ReportError, cucumber_json, junit};
-use super::verdict::{self, ProcessEnd, Verdict};
+use super::verdict::{self, Verdict};
 use super::{Observation, trim_message};
 use crate::config::{ReportFormat, Runner};
 use crate::desired::Item;
+use crate::process::ProcessEnd;
 use crate::process::{self, Finished, Job, shell_quote};
 use std::path::{Path, PathBuf};
 use tokio::sync::watch;

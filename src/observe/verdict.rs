@@ -1,7 +1,7 @@
 //! The closed set of verdicts and the pure functions that decide them from what a process did
 //! and what its report says. No I/O here: every rule is tested on plain data.
 
-pub use crate::process::ProcessEnd;
+use crate::process::ProcessEnd;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

@@ -109,33 +109,19 @@ pub async fn reconcile(
 
 /// Every spec and aspect file there is now, readable or not: desired state no agent may edit.
 fn desired_files(root: &Path, config: &Config) -> HashSet<String> {
-    let desired = crate::desired::load(root, config);
-    let broken = desired.errors.iter().map(|e| e.file.clone());
-    desired
-        .items
-        .iter()
-        .map(|i| i.file.clone())
-        .chain(broken)
-        .collect()
+    crate::desired::files(root, config).into_iter().collect()
 }
 
-/// Whether `path` is where a spec or an aspect lives, so a turn that creates, edits or
-/// removes it changed the desired state.
-fn is_desired_path(config: &Config, path: &str) -> bool {
-    let under = |roots: &[String]| {
-        roots.iter().any(|r| {
-            let folder = r
-                .split('*')
-                .next()
-                .unwrap_or_default()
-                .trim_end_matches('/');
-            folder.is_empty() || path.starts_with(&format!("{folder}/")) || path == folder
-        })
-    };
-    let name = path.rsplit('/').next().unwrap_or(path);
-    let readme = name.eq_ignore_ascii_case("readme.md");
-    (path.ends_with(".feature") && under(&config.specs))
-        || (path.ends_with(".md") && !readme && under(&config.aspects))
+/// The generation a session is keyed on, from the desired state alone (no evidence runs).
+fn desired_generation(s: &Settings<'_>) -> String {
+    let desired = crate::desired::load(s.root, s.config);
+    let order = desired
+        .items
+        .iter()
+        .filter(|i| s.selector.matches(i))
+        .map(|i| i.id.clone())
+        .collect();
+    Pass::new(desired, order, Default::default()).generation()
 }
 
 struct Driver<'a, W, A, O> {
@@ -239,12 +225,12 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
             }
             open = Some(session);
         }
-        let generation = self.desired_generation();
         let kept = match open {
+            // Only an open session needs the desired state read before the evidence runs.
             Some(session) => session::keep_or_close(
                 &mut self.store,
                 session,
-                &generation,
+                &desired_generation(self.s),
                 self.s.new_session,
                 &self.s.config.agents,
                 self.emit,
@@ -271,18 +257,6 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
             after_turn: false,
         });
         Ok(pass)
-    }
-
-    /// The generation a session is keyed on, from the desired state alone (no evidence runs).
-    fn desired_generation(&self) -> String {
-        let desired = crate::desired::load(self.s.root, self.s.config);
-        let order = desired
-            .items
-            .iter()
-            .filter(|i| self.s.selector.matches(i))
-            .map(|i| i.id.clone())
-            .collect();
-        Pass::new(desired, order, Default::default()).generation()
     }
 
     /// One turn: snapshot, agent, gates, observation, judgement; the pass it leaves.
@@ -540,7 +514,7 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
         desired.extend(
             changed
                 .iter()
-                .filter(|p| is_desired_path(config, p))
+                .filter(|p| crate::desired::is_desired_path(config, p))
                 .cloned(),
         );
         let protection = Protection::new(&self.s.config.reconcile.protect, desired)
@@ -598,7 +572,7 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
             .into_iter()
             .chain(super::workspace::covered(self.s.root, &protection))
             .filter(|p| protection.covers(p))
-            .filter(|p| turn.phase == Phase::Green || is_desired_path(config, p))
+            .filter(|p| turn.phase == Phase::Green || crate::desired::is_desired_path(config, p))
             .collect();
         paths.sort();
         paths.dedup();

@@ -120,6 +120,13 @@ impl Git {
         Ok(out)
     }
 
+    /// The paths of a `-z` listing that lie in the project, relative to its root.
+    fn in_project(&self, listing: &[u8]) -> Vec<String> {
+        nul_separated(listing)
+            .filter_map(|p| p.strip_prefix(&self.prefix).map(String::from))
+            .collect()
+    }
+
     fn text(out: &ExecOutput) -> String {
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
@@ -200,13 +207,7 @@ impl Git {
                 None,
             )
             .await?;
-        Ok(out
-            .stdout
-            .split(|b| *b == 0)
-            .filter(|p| !p.is_empty())
-            .map(|p| String::from_utf8_lossy(p).into_owned())
-            .filter_map(|p| p.strip_prefix(&self.prefix).map(String::from))
-            .collect())
+        Ok(self.in_project(&out.stdout))
     }
 
     /// Every path (relative to the project root) that `snapshot` holds.
@@ -220,13 +221,7 @@ impl Git {
             snapshot,
         ];
         let out = self.git("list a snapshot", &args, None).await?;
-        Ok(out
-            .stdout
-            .split(|b| *b == 0)
-            .filter(|p| !p.is_empty())
-            .map(|p| String::from_utf8_lossy(p).into_owned())
-            .filter_map(|p| p.strip_prefix(&self.prefix).map(String::from))
-            .collect())
+        Ok(self.in_project(&out.stdout))
     }
 
     /// Puts `paths` (relative to the project root) back as they are in `snapshot`: changed
@@ -246,12 +241,7 @@ impl Git {
         let mut args = vec!["ls-files", "-z", "--"];
         args.extend(full.iter().map(String::as_str));
         let listed = self.git("list a snapshot", &args, Some(&index)).await?;
-        let present: std::collections::HashSet<String> = listed
-            .stdout
-            .split(|b| *b == 0)
-            .filter(|p| !p.is_empty())
-            .map(|p| String::from_utf8_lossy(p).into_owned())
-            .collect();
+        let present: std::collections::HashSet<String> = nul_separated(&listed.stdout).collect();
         let (keep, remove): (Vec<&String>, Vec<&String>) =
             full.iter().partition(|p| present.contains(*p));
         if !keep.is_empty() {
@@ -278,6 +268,14 @@ impl Git {
         self.restore(snapshot, &changed).await?;
         Ok(changed)
     }
+}
+
+/// The paths of a NUL-separated (`-z`) git listing, repository-relative.
+fn nul_separated(listing: &[u8]) -> impl Iterator<Item = String> + '_ {
+    listing
+        .split(|b| *b == 0)
+        .filter(|p| !p.is_empty())
+        .map(|p| String::from_utf8_lossy(p).into_owned())
 }
 
 #[cfg(test)]
