@@ -129,11 +129,27 @@ Feature: Check the evidence
           Given a step
         this line is not gherkin
       """
-    When I run "specctl check --format json specs/shop.feature::Buy"
+    When I run "specctl check --format json"
     Then the exit code is 2
     And the JSON items are:
-      | id                               | status |
-      | specs/shop.feature::Buy an apple | pass   |
+      | id                                 | status    |
+      | specs/shop.feature::Buy an apple   | pass      |
+      | specs/shop.feature::Pay too much   | fail      |
+      | specs/shop.feature::Close the shop | skipped   |
+      | specs/shop.feature::Haggle         | undefined |
     And the JSON errors are:
       | file                 | line |
       | specs/broken.feature | 4    |
+
+  Scenario: A broken file outside the selection is a warning, not a failure
+    Given a file "specs/broken.feature" with:
+      """
+      Feature: Broken
+        Scenario: half
+          Given a step
+        this line is not gherkin
+      """
+    When I run "specctl check specs/shop.feature::Buy"
+    Then the exit code is 0
+    And stderr contains "specs/broken.feature:4:"
+    And stderr contains "(outside the selection, so not checked now)"

@@ -55,6 +55,63 @@ pub struct Runner {
     pub timeout: Duration,
     #[serde(default)]
     pub inputs: Vec<String>,
+    /// Globs of feature files whose scenarios this runner proves, unless a tag names another.
+    #[serde(default)]
+    pub paths: Vec<String>,
+}
+
+impl Runner {
+    /// Whether the command runs behave (`behave …`, `…/bin/behave …`, `python -m behave …`):
+    /// behave reads `'''` doc strings, so the files it proves may hold them.
+    pub fn runs_behave(&self) -> bool {
+        let words: Vec<&str> = self
+            .run
+            .split_whitespace()
+            .map(|w| w.trim_matches(['\'', '"']))
+            .collect();
+        words.iter().any(|w| w.rsplit('/').next() == Some("behave"))
+            || words.windows(2).any(|w| w == ["-m", "behave"])
+    }
+}
+
+/// Which runner's `paths:` claim a feature file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathsClaim<'a> {
+    /// No runner's `paths:` match it.
+    None,
+    One(&'a str),
+    /// Several runners' `paths:` match it: the project must say which proves it.
+    Several(Vec<&'a str>),
+}
+
+impl Config {
+    /// The runner whose `paths:` globs match `file` (relative to the root).
+    pub fn paths_claim(&self, file: &str) -> PathsClaim<'_> {
+        let claiming: Vec<&str> = self
+            .evidence
+            .iter()
+            .filter(|(_, r)| {
+                r.paths.iter().any(|p| {
+                    globset::Glob::new(p).is_ok_and(|g| g.compile_matcher().is_match(file))
+                })
+            })
+            .map(|(name, _)| name.as_str())
+            .collect();
+        match claiming.as_slice() {
+            [] => PathsClaim::None,
+            [one] => PathsClaim::One(one),
+            _ => PathsClaim::Several(claiming),
+        }
+    }
+
+    /// The runner that proves `file`'s untagged scenarios: its `paths:` runner, else `default`.
+    pub fn file_runner(&self, file: &str) -> Option<&str> {
+        match self.paths_claim(file) {
+            PathsClaim::One(name) => Some(name),
+            PathsClaim::Several(_) => None,
+            PathsClaim::None => self.evidence.contains_key("default").then_some("default"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -62,6 +119,8 @@ pub struct Runner {
 pub enum ReportFormat {
     Junit,
     CucumberJson,
+    /// Cucumber Messages, NDJSON: the official format, exact to the pickle.
+    Messages,
     /// The runner's exit code is the verdict of every scenario it proves: the only format
     /// that works with any command, hence the default.
     #[default]
@@ -73,6 +132,7 @@ impl ReportFormat {
         match self {
             ReportFormat::Junit => "junit",
             ReportFormat::CucumberJson => "cucumber-json",
+            ReportFormat::Messages => "messages",
             ReportFormat::ExitCode => "exit-code",
         }
     }
@@ -254,7 +314,8 @@ impl Config {
                 ));
             }
         }
-        for pattern in &self.reconcile.protect {
+        let runner_paths = self.evidence.values().flat_map(|r| &r.paths);
+        for pattern in self.reconcile.protect.iter().chain(runner_paths) {
             if let Err(err) = globset::Glob::new(pattern) {
                 let line = line_of(text, pattern, 1);
                 return Err(InputError::new(
@@ -338,7 +399,7 @@ mod tests {
         );
         assert_eq!(
             err.message,
-            "unknown field `tmeout`, expected one of run, report, timeout, inputs"
+            "unknown field `tmeout`, expected one of run, report, timeout, inputs, paths"
         );
         let err = Config::parse("spec: [specs]\n").unwrap_err();
         assert_eq!(err.line, 1);

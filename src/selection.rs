@@ -20,6 +20,28 @@ impl Selector {
         })
     }
 
+    /// Whether the FILTERs reach into `file`: an input error there concerns the selection.
+    /// A file that could not be read has no items, so only its path can tell; `aspect:NAME`
+    /// reaches every aspect file, since a broken one's name is unknown.
+    pub fn takes_file(&self, file: &str) -> bool {
+        self.filters.is_empty()
+            || self.filters.iter().any(|f| {
+                let f = f.trim_start_matches("./");
+                match f.split_once("::") {
+                    Some((path, _)) => path == file,
+                    None if f.starts_with("aspect:") => file.ends_with(".md"),
+                    None => {
+                        let folder = f.trim_end_matches('/');
+                        file == f
+                            || folder.is_empty()
+                            || file
+                                .strip_prefix(folder)
+                                .is_some_and(|rest| rest.starts_with('/'))
+                    }
+                }
+            })
+    }
+
     pub fn matches(&self, item: &Item) -> bool {
         matches(item, &self.filters) && self.tags.as_ref().is_none_or(|t| t.matches(&item.tags))
     }
@@ -67,6 +89,26 @@ mod tests {
         let aspect = item("aspects/a.md", "aspect:pure");
         assert!(matches(&aspect, &["aspect:pure".to_string()]));
         assert!(!matches(&aspect, &["aspect:other".to_string()]));
+    }
+
+    #[test]
+    fn filters_take_the_files_they_reach() {
+        let sel = Selector::new(&["specs/a.feature".into(), "more/".into()], None).unwrap();
+        assert!(sel.takes_file("specs/a.feature"));
+        assert!(sel.takes_file("more/x/b.feature"));
+        assert!(!sel.takes_file("specs/b.feature"));
+        assert!(!sel.takes_file("mores/b.feature"));
+        let by_id = Selector::new(&["specs/b.feature::Buy".into()], None).unwrap();
+        assert!(by_id.takes_file("specs/b.feature"));
+        assert!(!by_id.takes_file("specs/a.feature"));
+        let aspect = Selector::new(&["aspect:pure".into()], None).unwrap();
+        assert!(aspect.takes_file("aspects/x.md"));
+        assert!(!aspect.takes_file("specs/a.feature"));
+        assert!(
+            Selector::new(&[], Some("@fast"))
+                .unwrap()
+                .takes_file("specs/a.feature")
+        );
     }
 
     #[test]

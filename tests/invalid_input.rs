@@ -180,7 +180,7 @@ fn a_misspelt_config_key() {
             "specctl.yaml".into(),
             5,
             5,
-            "unknown field `reprot`, expected one of run, report, timeout, inputs".into()
+            "unknown field `reprot`, expected one of run, report, timeout, inputs, paths".into()
         )
     );
 }

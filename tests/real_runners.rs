@@ -3,9 +3,10 @@
 //! (`tests/fixtures/runners/features/shop.feature`) in a temporary project, with a verdict
 //! asserted for every scenario and Outline row.
 //!
-//! behave and cucumber-js are installed once into `target/tmp/test-tools/` (a venv and an
-//! `npm ci` from the committed lock file) and reused by later runs; a lock file guards each
-//! install and a marker file written last says it completed.
+//! behave and cucumber-js come from `support::tools`: installed once, outside the clone, from
+//! the committed lock files.
+
+mod support;
 
 use assert_fs::TempDir;
 use assert_fs::prelude::*;
@@ -15,9 +16,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
-
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/runners");
-const BEHAVE: &str = "behave==1.3.3";
+use support::tools::{self, FIXTURES, Python, setup, shell_quote};
 
 /// Every item of `shop.feature` and the verdict its evidence must give.
 const EXPECTED: [(&str, &str); 6] = [
@@ -267,102 +266,14 @@ fn assert_shop_verdicts(runner: &str, checked: &Checked) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Tools, installed once into target/tmp/test-tools
+// Tools
 
-fn tools_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-tools");
-    fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    dir
-}
-
-/// An exclusive lock on `path` (created if missing), held until the file is dropped.
-/// flock locks belong to the open file, so they exclude other threads as well as processes.
-fn lock(path: &Path) -> fs::File {
-    let file = fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    file.lock()
-        .unwrap_or_else(|e| panic!("lock {}: {e}", path.display()));
-    file
-}
-
-/// Runs a setup command, panicking with its output when it fails.
-fn setup(what: &str, command: &mut Command) {
-    let output = command
-        .output()
-        .unwrap_or_else(|e| panic!("{what}: cannot run {command:?}: {e}"));
-    assert!(
-        output.status.success(),
-        "{what}: {command:?} failed ({})\nstdout:\n{}\nstderr:\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-/// `behave` from a venv with behave==1.3.3 in `target/tmp/test-tools/behave-venv`.
 fn behave() -> PathBuf {
-    let tools = tools_dir();
-    let venv = tools.join("behave-venv");
-    let marker = venv.join(".specctl-installed");
-    let _lock = lock(&tools.join("behave-venv.lock"));
-    if fs::read_to_string(&marker).is_ok_and(|m| m == BEHAVE) {
-        return venv.join("bin/behave");
-    }
-    let started = Instant::now();
-    if venv.exists() {
-        fs::remove_dir_all(&venv).unwrap_or_else(|e| panic!("{}: {e}", venv.display()));
-    }
-    setup(
-        "make a venv for behave",
-        Command::new("python3").args(["-m", "venv"]).arg(&venv),
-    );
-    setup(
-        "install behave",
-        Command::new(venv.join("bin/pip")).args([
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--no-input",
-            BEHAVE,
-        ]),
-    );
-    fs::write(&marker, BEHAVE).expect("write the install marker");
-    eprintln!("installed {BEHAVE} in {:?}", started.elapsed());
-    venv.join("bin/behave")
+    tools::python(Python::Behave).join("behave")
 }
 
-/// The `node_modules` of an `npm ci` of `tests/fixtures/runners/cucumber-js` in
-/// `target/tmp/test-tools/cucumber-js`, redone when the committed lock file changes.
 fn cucumber_js() -> PathBuf {
-    let tools = tools_dir();
-    let dir = tools.join("cucumber-js");
-    let node_modules = dir.join("node_modules");
-    let marker = node_modules.join(".specctl-installed");
-    let source = Path::new(FIXTURES).join("cucumber-js");
-    let lockfile = fs::read_to_string(source.join("package-lock.json"))
-        .expect("tests/fixtures/runners/cucumber-js/package-lock.json");
-    let _lock = lock(&tools.join("cucumber-js.lock"));
-    if fs::read_to_string(&marker).is_ok_and(|m| m == lockfile) {
-        return node_modules;
-    }
-    let started = Instant::now();
-    fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    for file in ["package.json", "package-lock.json"] {
-        fs::copy(source.join(file), dir.join(file)).unwrap_or_else(|e| panic!("copy {file}: {e}"));
-    }
-    setup(
-        "install cucumber-js",
-        Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&dir),
-    );
-    fs::write(&marker, &lockfile).expect("write the install marker");
-    eprintln!("installed @cucumber/cucumber in {:?}", started.elapsed());
-    node_modules
+    tools::cucumber_js()
 }
 
 /// The `cucumber_rs_fixture` example, built (or found fresh) by cargo in this test's own
@@ -419,9 +330,4 @@ fn cucumber_rs_fixture() -> PathBuf {
         fixture.display()
     );
     fixture
-}
-
-/// `path` single-quoted for `sh -c`.
-fn shell_quote(path: &Path) -> String {
-    format!("'{}'", path.to_string_lossy().replace('\'', r"'\''"))
 }

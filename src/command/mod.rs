@@ -61,11 +61,36 @@ pub(crate) fn load(cli: &Cli, selection: &Selection) -> Result<Loaded, Exit> {
     if let Some(err) = &project.config_error {
         state.errors.insert(0, err.clone());
     }
+    outside_the_selection(&mut state, &selector);
+    // No spec or aspect file at all: a check of nothing must not pass. (Empty files are the
+    // user's own and valid.)
+    let found = state.spec_files + state.aspect_files > 0;
+    if !found && state.errors.is_empty() {
+        let config = &project.config;
+        let folders = desired::feature_folders(&project.root);
+        let message = desired::no_items(&config.specs, &config.aspects, &folders);
+        return Err(fatal(style, &message));
+    }
     Ok(Loaded {
         project,
         state,
         selector,
     })
+}
+
+/// An input error in a file the FILTERs do not reach cannot make this run's verdicts wrong:
+/// it becomes a warning, so one broken file does not fail a check of the others.
+fn outside_the_selection(state: &mut DesiredState, selector: &Selector) {
+    let (inside, outside): (Vec<_>, Vec<_>) = std::mem::take(&mut state.errors)
+        .into_iter()
+        .partition(|e| e.file == crate::config::FILE_NAME || selector.takes_file(&e.file));
+    state.errors = inside;
+    state.warnings.extend(outside.into_iter().map(|e| {
+        format!(
+            "{}:{}:{}: {} (outside the selection, so not checked now)",
+            e.file, e.line, e.column, e.message
+        )
+    }));
 }
 
 /// As `load`, but invalid input or configuration ends the command (exit 2) after every

@@ -45,6 +45,10 @@ pub struct Scenario {
     pub scenario_name: String,
     /// For an Outline row: which Examples table (0-based) and which body row in it (0-based).
     pub example: Option<(usize, usize)>,
+    /// For an Outline row: its Examples table's name (runners put it in their case names).
+    pub examples_name: String,
+    /// For an Outline row: the line of its `Examples:` keyword.
+    pub examples_line: usize,
 }
 
 /// An aspect: the command that proves it and the body an agent reads when it fails.
@@ -174,6 +178,8 @@ pub(crate) mod fixture {
                 scenario_line: 1,
                 scenario_name: name,
                 example: None,
+                examples_name: String::new(),
+                examples_line: 0,
             }),
         }
     }

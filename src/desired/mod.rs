@@ -8,6 +8,9 @@ pub mod gherkin;
 pub mod item;
 pub(crate) mod source;
 mod spec;
+mod stray;
+
+pub(crate) use stray::{feature_folders, no_items};
 
 pub use item::{Aspect, DocString, Item, ItemKind, Scenario, Step};
 pub use spec::EVIDENCE_TAG;

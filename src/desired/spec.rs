@@ -4,7 +4,7 @@
 use super::gherkin::{self, Pickle, StepArgument};
 use super::item::{DocString, Generation, Item, ItemKind, Scenario, Step, disambiguate_ids};
 use crate::InputError;
-use crate::config::Config;
+use crate::config::{Config, PathsClaim};
 use std::collections::HashMap;
 
 /// The tag that names a scenario's runner, as in `@evidence:behave`.
@@ -66,7 +66,12 @@ fn item(
             keyword: pickle.keyword,
             scenario_line: pickle.scenario_location.line,
             scenario_name: pickle.scenario_name,
-            example: pickle.examples.map(|e| (e.examples_index, e.row_index)),
+            example: pickle
+                .examples
+                .as_ref()
+                .map(|e| (e.examples_index, e.row_index)),
+            examples_line: pickle.examples.as_ref().map_or(0, |e| e.examples_line),
+            examples_name: pickle.examples.map(|e| e.examples_name).unwrap_or_default(),
         }),
     }
 }
@@ -86,10 +91,22 @@ fn runner_of(
             .map(|name| (name, t.location))
     });
     let Some((name, location)) = tagged else {
-        return config
-            .evidence
-            .contains_key("default")
-            .then(|| "default".to_string());
+        if let PathsClaim::Several(runners) = config.paths_claim(file)
+            && errors
+                .iter()
+                .all(|e| !e.message.starts_with("the `paths:` of runners"))
+        {
+            errors.push(InputError::new(
+                file,
+                pickle.scenario_location.line,
+                pickle.scenario_location.column,
+                format!(
+                    "the `paths:` of runners {} all match this file: narrow them so one does, or tag the scenario @evidence:NAME",
+                    runners.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
+        return config.file_runner(file).map(String::from);
     };
     if !config.evidence.contains_key(name) {
         errors.push(InputError::new(
@@ -169,6 +186,7 @@ fn bindings(config: &Config) -> HashMap<&str, String> {
                 r.report.as_str(),
                 &humantime::format_duration(r.timeout).to_string(),
                 &r.inputs.join("\n"),
+                &r.paths.join("\n"),
             ]
             .join("\u{1f}");
             (name.as_str(), text)

@@ -2,6 +2,7 @@
 //! on their own, up to `--jobs` at a time) and classifying a verdict per item.
 
 pub mod aspect;
+mod behave_config;
 pub mod matching;
 pub mod report;
 pub mod runner;

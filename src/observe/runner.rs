@@ -1,8 +1,9 @@
 //! One runner, run once for every scenario it proves in this observation: placeholders
 //! filled, the process run, its report read and mapped back to the scenarios.
 
-use super::matching::match_cases;
-use super::report::{Case, ReportError, cucumber_json, junit};
+use super::matching::{Found, Naming, match_cases};
+use super::report::{Case, Report, ReportError, Writer, cucumber_json, junit, messages};
+use super::verdict::CaseOutcome;
 use super::verdict::{self, Verdict};
 use super::{Observation, trim_message};
 use crate::config::{ReportFormat, Runner};
@@ -51,6 +52,7 @@ pub async fn run(
     };
     let report_file = scratch.path().join(match runner.report {
         ReportFormat::CucumberJson => "report.json",
+        ReportFormat::Messages => "report.ndjson",
         _ => "report.xml",
     });
     let report_dir = scratch.path().join("reports");
@@ -77,15 +79,19 @@ pub async fn run(
         registry,
     };
     let finished = process::run(job, interrupt).await;
-    judge(
-        name,
-        runner,
-        items,
-        others,
-        &finished,
-        &report_file,
-        &report_dir,
-    )
+    let reports = Reports {
+        file: &report_file,
+        dir: &report_dir,
+        root,
+    };
+    judge(name, runner, items, others, &finished, &reports)
+}
+
+/// Where the runner was told to write its report, and the root its paths may be under.
+struct Reports<'a> {
+    file: &'a Path,
+    dir: &'a Path,
+    root: &'a Path,
 }
 
 /// Everything after the process ended: the verdict of each item, from the way it ended, its
@@ -96,8 +102,7 @@ fn judge(
     items: &[Item],
     others: &[Item],
     finished: &Finished,
-    report_file: &Path,
-    report_dir: &Path,
+    reports: &Reports<'_>,
 ) -> BatchResult {
     let ms = finished.duration.as_millis() as u64;
     let tail = finished.output.last_lines(15);
@@ -127,64 +132,149 @@ fn judge(
         let message = format!("runner `{name}` exited with {code}");
         return all(items, verdict, &with_output(&message, &tail), ms);
     }
-    let cases = match read_reports(runner, report_file, report_dir) {
-        Ok(cases) => cases,
+    let read = match read_reports(runner, reports.file, reports.dir) {
+        Ok(read) => read,
         Err(ReportError(why)) => {
             let message = format!("runner `{name}` (exit {code}): {why}");
             return all(items, Verdict::Error, &with_output(&message, &tail), ms);
         }
     };
-    from_cases(name, items, others, &cases, ms)
+    let naming = Naming {
+        behave_schema: super::behave_config::outline_schema(reports.root)
+            .unwrap_or_else(|| super::matching::BEHAVE_SCHEMA.to_string()),
+    };
+    let batch = Judged {
+        name,
+        format: runner.report,
+        root: &reports.root.to_string_lossy(),
+        naming: &naming,
+        ms,
+    };
+    from_reports(&batch, items, others, &read)
 }
 
-/// Each item's verdict from the case of the report that names it.
-fn from_cases(name: &str, items: &[Item], others: &[Item], cases: &[Case], ms: u64) -> BatchResult {
+/// What the verdicts of one runner's report depend on besides the report.
+pub(crate) struct Judged<'a> {
+    pub name: &'a str,
+    pub format: ReportFormat,
+    pub root: &'a str,
+    pub naming: &'a Naming,
+    pub ms: u64,
+}
+
+/// Each item's verdict from the case of the report that names it; an item the report is
+/// unsure of is an `error` that says why, one it leaves out `undefined` with what would tell.
+pub(crate) fn from_reports(
+    batch: &Judged<'_>,
+    items: &[Item],
+    others: &[Item],
+    reports: &[Report],
+) -> BatchResult {
+    let cases: Vec<_> = reports
+        .iter()
+        .flat_map(|r| r.cases.iter().cloned())
+        .collect();
+    let writer = reports.first().map_or(Writer::Unknown, |r| r.writer);
     let refs: Vec<&Item> = items.iter().chain(others).collect();
-    let matched = match_cases(&refs, cases);
+    let matched = match_cases(&refs, &cases, batch.root, batch.naming);
+    let name = batch.name;
     let observations = items
         .iter()
-        .zip(&matched.case_of)
-        .map(|(item, case)| match case {
-            Some(ci) => {
-                let case = &cases[*ci];
-                Observation::new(
-                    item,
-                    verdict::from_case(case.outcome),
-                    ms,
-                    case.message.as_deref().map(trim_message),
-                )
-            }
-            None => Observation::new(
-                item,
-                Verdict::Undefined,
-                ms,
-                Some(format!(
-                    "runner `{name}` ran but its report does not mention this scenario"
-                )),
-            ),
-        })
-        .collect();
-    let warnings = matched
-        .unmatched
-        .iter()
-        .map(|&ci| {
-            let c = &cases[ci];
-            let place = c.group.as_deref().map(|g| format!(" in `{g}`")).unwrap_or_default();
-            format!("runner `{name}` reported `{}`{place}, which is no scenario of this project: ignored", c.name)
+        .zip(&matched.found)
+        .map(|(item, found)| {
+            let (verdict, message) = match found {
+                Some(Found::Case(ci)) => case_verdict(item, &cases[*ci]),
+                Some(Found::Ambiguous(why)) => {
+                    (Verdict::Error, Some(format!("runner `{name}`: {why}")))
+                }
+                None => (
+                    Verdict::Undefined,
+                    Some(unmentioned(name, batch.format, writer)),
+                ),
+            };
+            Observation::new(item, verdict, batch.ms, message)
         })
         .collect();
     BatchResult {
         observations,
-        warnings,
+        warnings: strangers(batch, writer, &cases, &matched.unmatched),
         interrupted: false,
     }
+}
+
+/// The verdict a case gives its item. pytest-bdd reports a scenario that `pytest.skip()`
+/// stopped as passed, with the steps after the skip left out: fewer steps than the scenario
+/// has, all passed, cannot be told from a pass, so it is no verdict.
+fn case_verdict(item: &Item, case: &Case) -> (Verdict, Option<String>) {
+    let expected = item.scenario().map_or(0, |s| s.steps.len());
+    if case.writer == Writer::Pytest
+        && case.outcome == CaseOutcome::Passed
+        && case.steps.len() < expected
+    {
+        let message = format!(
+            "the report lists {} of this scenario's {expected} steps, all passed: pytest-bdd reports a scenario stopped by `pytest.skip()` this way, so whether it held is unknown (pytest's JUnit, `--junitxml`, says whether it was skipped)",
+            case.steps.len()
+        );
+        return (Verdict::Error, Some(message));
+    }
+    let message = case.message.as_deref().map(trim_message);
+    (verdict::from_case(case.outcome), message)
+}
+
+/// Why a report may leave a scenario out, and the flag or format that would say more.
+fn unmentioned(name: &str, format: ReportFormat, writer: Writer) -> String {
+    let base = format!("runner `{name}` ran but its report does not mention this scenario");
+    let hint = match (writer, format) {
+        (Writer::Pytest, ReportFormat::Junit) => {
+            "pytest's JUnit names test functions, not scenarios: have pytest-bdd write Cucumber JSON (`--cucumberjson={report}`) and set `report: cucumber-json`"
+        }
+        (Writer::Pytest, _) => {
+            "pytest-bdd's Cucumber JSON leaves out the tests it skips or deselects: was this scenario skipped or deselected?"
+        }
+        (Writer::Behave, _) => {
+            "behave leaves the scenarios it skips out of its reports when `show_skipped` is off (`--no-skipped`, or `show_skipped = false` in behave.ini): add `--show-skipped` to the runner's command to learn whether this one was skipped"
+        }
+        _ => return base,
+    };
+    format!("{base}; {hint}")
+}
+
+/// Warnings for the cases that name no scenario of this project: one line for a pytest
+/// JUnit (every case is a test function), else one per case.
+fn strangers(
+    batch: &Judged<'_>,
+    writer: Writer,
+    cases: &[Case],
+    unmatched: &[usize],
+) -> Vec<String> {
+    let name = batch.name;
+    if writer == Writer::Pytest && batch.format == ReportFormat::Junit && !unmatched.is_empty() {
+        return vec![format!(
+            "runner `{name}` wrote pytest's JUnit, whose {} cases are test functions (like `{}`), not scenarios: have pytest-bdd write Cucumber JSON (`--cucumberjson={{report}}`) and set `report: cucumber-json`",
+            unmatched.len(),
+            cases[unmatched[0]].name
+        )];
+    }
+    unmatched
+        .iter()
+        .map(|&ci| {
+            let c = &cases[ci];
+            let place = match (&c.file, c.line, &c.group) {
+                (Some(file), Some(line), _) => format!(" at {file}:{line}"),
+                (Some(file), None, _) => format!(" in {file}"),
+                (None, _, Some(group)) => format!(" in `{group}`"),
+                _ => String::new(),
+            };
+            format!("runner `{name}` reported `{}`{place}, which is no scenario of this project: ignored", c.name)
+        })
+        .collect()
 }
 
 fn read_reports(
     runner: &Runner,
     report_file: &Path,
     report_dir: &Path,
-) -> Result<Vec<Case>, ReportError> {
+) -> Result<Vec<Report>, ReportError> {
     let mut files: Vec<PathBuf> = Vec::new();
     if runner.run.contains("{report}") && report_file.is_file() {
         files.push(report_file.to_path_buf());
@@ -203,7 +293,7 @@ fn read_reports(
             }
         )));
     }
-    let mut cases = Vec::new();
+    let mut reports = Vec::new();
     for file in files {
         let bytes = std::fs::read(&file)
             .map_err(|e| ReportError(format!("cannot read its report: {e}")))?;
@@ -211,17 +301,18 @@ fn read_reports(
         let parsed = match runner.report {
             ReportFormat::Junit => junit::parse(&text),
             ReportFormat::CucumberJson => cucumber_json::parse(&text),
-            ReportFormat::ExitCode => Ok(Vec::new()),
+            ReportFormat::Messages => messages::parse(&text),
+            ReportFormat::ExitCode => Ok(Report::default()),
         };
         let name = file
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        cases.extend(parsed.map_err(|ReportError(e)| {
+        reports.push(parsed.map_err(|ReportError(e)| {
             ReportError(format!("its report {name} is unreadable: {e}"))
         })?);
     }
-    Ok(cases)
+    Ok(reports)
 }
 
 fn collect_files(dir: &Path, into: &mut Vec<PathBuf>) {
@@ -233,7 +324,10 @@ fn collect_files(dir: &Path, into: &mut Vec<PathBuf>) {
     for path in entries {
         if path.is_dir() {
             collect_files(&path, into);
-        } else if path.extension().is_some_and(|e| e == "xml" || e == "json") {
+        } else if path
+            .extension()
+            .is_some_and(|e| e == "xml" || e == "json" || e == "ndjson")
+        {
             into.push(path);
         }
     }

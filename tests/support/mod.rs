@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod greeting;
+pub mod tools;
 
 use assert_fs::TempDir;
 use assert_fs::prelude::*;

@@ -67,6 +67,8 @@ pub struct Tag {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ExampleRow {
     pub examples_name: String,
+    /// The line of the `Examples:` keyword (cucumber-rs counts row lines from it).
+    pub examples_line: usize,
     /// 0-based among the scenario's Examples blocks.
     pub examples_index: usize,
     /// 0-based among that table's body rows.

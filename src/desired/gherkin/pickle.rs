@@ -104,6 +104,7 @@ fn compile_scenario(context: &Context<'_>, scenario: &Scenario, pickles: &mut Ve
                 steps,
                 Some(ExampleRow {
                     examples_name: examples.name.clone(),
+                    examples_line: examples.location.line,
                     examples_index,
                     row_index,
                 }),

@@ -213,7 +213,8 @@ fn scenario_outline_substitution() {
         Some(ExampleRow {
             examples_name: "first".to_string(),
             examples_index: 0,
-            row_index: 1
+            row_index: 1,
+            examples_line: 14,
         })
     );
     assert_eq!(
@@ -221,7 +222,8 @@ fn scenario_outline_substitution() {
         Some(ExampleRow {
             examples_name: "second".to_string(),
             examples_index: 2,
-            row_index: 0
+            row_index: 0,
+            examples_line: 23,
         })
     );
     let tags: Vec<&str> = p[2].tags.iter().map(|t| t.name.as_str()).collect();

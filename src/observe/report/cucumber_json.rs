@@ -1,11 +1,11 @@
 //! Cucumber JSON (cucumber-js `--format json`, cucumber-rs `writer::Json`, behave's
 //! `--format json`) read into cases: the outcome of each scenario from its steps.
 
-use super::{Case, ReportError};
+use super::{Case, Report, ReportError, Writer, step_message};
 use crate::observe::verdict::CaseOutcome;
 use serde_json::Value;
 
-pub fn parse(text: &str) -> Result<Vec<Case>, ReportError> {
+pub fn parse(text: &str) -> Result<Report, ReportError> {
     let value: Value = serde_json::from_str(text).map_err(|e| {
         ReportError(format!(
             "malformed JSON at line {}, column {}: {e}",
@@ -38,25 +38,66 @@ pub fn parse(text: &str) -> Result<Vec<Case>, ReportError> {
                 line,
                 group: feature_name.clone(),
                 name: element["name"].as_str().unwrap_or_default().to_string(),
+                steps: step_texts(element),
                 outcome,
                 message,
+                writer: Writer::Unknown,
             });
         }
     }
-    Ok(cases)
+    Ok(Report::new(cases, writer_of(features)))
+}
+
+fn steps_of(element: &Value) -> &[Value] {
+    element["steps"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+}
+
+fn is_hook(step: &Value) -> bool {
+    step["hidden"].as_bool() == Some(true)
+        || matches!(step["keyword"].as_str(), Some("Before" | "After"))
+}
+
+/// The texts of the steps as run (hooks left out), so Outline rows that share a line can be
+/// told apart by their filled-in values.
+fn step_texts(element: &Value) -> Vec<String> {
+    steps_of(element)
+        .iter()
+        .filter(|s| !is_hook(s))
+        .map(|s| s["name"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// behave marks its elements with `location`; pytest-bdd's steps carry an empty
+/// `match.location` and no hooks; cucumber-js and cucumber-rs name their step definitions.
+fn writer_of(features: &[Value]) -> Writer {
+    let elements = || {
+        features
+            .iter()
+            .flat_map(|f| f["elements"].as_array().into_iter().flatten())
+    };
+    if elements().any(|e| e["location"].is_string()) {
+        return Writer::Behave;
+    }
+    let steps = || elements().flat_map(|e| steps_of(e).iter());
+    let pytest_like = steps().next().is_some()
+        && steps().all(|s| s["match"]["location"].as_str() == Some("") && !is_hook(s));
+    if pytest_like {
+        Writer::Pytest
+    } else {
+        Writer::Unknown
+    }
 }
 
 fn outcome_of(element: &Value) -> (CaseOutcome, Option<String>) {
-    let steps = element["steps"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default();
+    let steps = steps_of(element);
     let mut passed = 0;
     let mut undefined: Option<String> = None;
     for step in steps {
         let status = step["result"]["status"].as_str().unwrap_or("");
-        let hook = step["hidden"].as_bool() == Some(true)
-            || matches!(step["keyword"].as_str(), Some("Before" | "After"));
+        let hook = is_hook(step);
         // cucumber-js writes `"Then "`, behave `"Then"`: one space either way.
         let label = format!(
             "{} {}",
@@ -68,14 +109,14 @@ fn outcome_of(element: &Value) -> (CaseOutcome, Option<String>) {
             "failed" if hook => {
                 return (
                     CaseOutcome::Errored,
-                    Some(message(&format!("hook {}", label.trim()), error)),
+                    Some(step_message(&format!("hook {}", label.trim()), error)),
                 );
             }
-            "failed" => return (CaseOutcome::Failed, Some(message(label.trim(), error))),
+            "failed" => return (CaseOutcome::Failed, Some(step_message(label.trim(), error))),
             "ambiguous" => {
                 return (
                     CaseOutcome::Errored,
-                    Some(message(label.trim(), "ambiguous step definitions")),
+                    Some(step_message(label.trim(), "ambiguous step definitions")),
                 );
             }
             "undefined" | "pending" => {
@@ -108,19 +149,6 @@ fn outcome_of(element: &Value) -> (CaseOutcome, Option<String>) {
     }
 }
 
-fn message(step: &str, error: &str) -> String {
-    let excerpt: Vec<&str> = error
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .take(8)
-        .collect();
-    if excerpt.is_empty() {
-        step.to_string()
-    } else {
-        format!("{step}\n{}", excerpt.join("\n"))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,7 +168,7 @@ mod tests {
 
     #[test]
     fn cucumber_js_json() {
-        let cases = parse(JS).unwrap();
+        let cases = parse(JS).unwrap().cases;
         let got: Vec<_> = cases
             .iter()
             .map(|c| (c.file.as_deref().unwrap(), c.line.unwrap(), c.outcome))
@@ -169,7 +197,7 @@ mod tests {
         let text = r#"[{"keyword": "Feature", "name": "Shop", "location": "features/shop.feature:1", "elements": [
  {"type": "scenario", "name": "Add 2 and 2 -- @1.2 ", "location": "features/shop.feature:31", "status": "failed", "steps": [
    {"keyword": "Then", "name": "the result is 5", "result": {"status": "failed", "error_message": "ASSERT FAILED: sum mismatch"}}]}]}]"#;
-        let cases = parse(text).unwrap();
+        let cases = parse(text).unwrap().cases;
         assert_eq!(cases[0].file.as_deref(), Some("features/shop.feature"));
         assert_eq!(cases[0].line, Some(31));
         assert_eq!(cases[0].outcome, CaseOutcome::Failed);
@@ -182,7 +210,7 @@ mod tests {
     #[test]
     fn failed_hooks_are_errors_and_garbage_is_refused() {
         let text = r#"[{"uri": "a.feature", "elements": [{"name": "x", "line": 2, "steps": [{"keyword": "Before", "hidden": true, "result": {"status": "failed", "error_message": "db down"}}]}]}]"#;
-        assert_eq!(parse(text).unwrap()[0].outcome, CaseOutcome::Errored);
+        assert_eq!(parse(text).unwrap().cases[0].outcome, CaseOutcome::Errored);
         assert!(parse("{").is_err());
         assert!(parse("{\"a\": 1}").is_err());
     }

@@ -1,18 +1,14 @@
 //! JUnit XML, as behave, cucumber-js and cucumber-rs write it, read into cases.
 
-use super::{Case, ReportError, says_undefined};
+use super::{Case, Report, ReportError, Writer, says_undefined};
 use crate::observe::verdict::CaseOutcome;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
 /// Reads every `<testcase>` of one JUnit document, however deeply its suites nest.
-pub fn parse(xml: &str) -> Result<Vec<Case>, ReportError> {
+pub fn parse(xml: &str) -> Result<Report, ReportError> {
     let mut reader = Reader::from_str(xml);
-    let mut cases = Vec::new();
-    let mut current: Option<Partial> = None;
-    // Which child of the current testcase collects text: its outcome element or system-out.
-    let mut collecting: Option<Target> = None;
-    let mut saw_root = false;
+    let mut state = Reading::default();
     loop {
         let event = reader.read_event().map_err(|e| {
             ReportError(format!(
@@ -20,69 +16,155 @@ pub fn parse(xml: &str) -> Result<Vec<Case>, ReportError> {
                 reader.error_position()
             ))
         })?;
+        if matches!(event, Event::Eof) {
+            break;
+        }
+        state.take(event)?;
+    }
+    if !state.saw_root {
+        return Err(ReportError("the report holds no XML element".into()));
+    }
+    if state.current.is_some() {
+        return Err(ReportError("the report ends inside a <testcase>".into()));
+    }
+    let mut cases = state.cases;
+    let writer = state.sniff.writer(&cases);
+    if writer == Writer::Pytest {
+        // pytest's `file` and `line` are the test function's, in a Python module: nothing
+        // about a feature file.
+        for case in &mut cases {
+            case.file = None;
+            case.line = None;
+        }
+    }
+    Ok(Report::new(cases, writer))
+}
+
+/// Where the reading of one document stands.
+#[derive(Default)]
+struct Reading {
+    cases: Vec<Case>,
+    sniff: Sniff,
+    current: Option<Partial>,
+    /// Which child of the current testcase collects text: its outcome element or system-out.
+    collecting: Option<Target>,
+    saw_root: bool,
+}
+
+impl Reading {
+    fn take(&mut self, event: Event<'_>) -> Result<(), ReportError> {
         match event {
-            Event::Start(e) if current.is_none() => {
-                saw_root = true;
+            Event::Start(e) if self.current.is_none() => {
+                self.saw_root = true;
                 if e.local_name().as_ref() == "testcase" {
-                    current = Some(Partial::start(&e)?);
+                    self.current = Some(self.sniff.case(Partial::start(&e)?));
+                } else {
+                    self.sniff.suite(&e);
                 }
             }
-            Event::Empty(e) if current.is_none() => {
-                saw_root = true;
+            Event::Empty(e) if self.current.is_none() => {
+                self.saw_root = true;
                 if e.local_name().as_ref() == "testcase" {
-                    cases.push(Partial::start(&e)?.finish());
+                    let case = self.sniff.case(Partial::start(&e)?).finish();
+                    self.cases.push(case);
+                } else {
+                    self.sniff.suite(&e);
                 }
             }
             Event::Start(e) => {
                 let target = outcome_of(e.local_name().as_ref());
-                if let (Some(partial), Some(target)) = (current.as_mut(), target) {
+                if let (Some(partial), Some(target)) = (self.current.as_mut(), target) {
                     partial.child(target, &e)?;
-                    collecting = Some(target);
+                    self.collecting = Some(target);
                 }
             }
             Event::Empty(e) => {
                 if let (Some(partial), Some(target)) =
-                    (current.as_mut(), outcome_of(e.local_name().as_ref()))
+                    (self.current.as_mut(), outcome_of(e.local_name().as_ref()))
                 {
                     partial.child(target, &e)?;
                 }
             }
-            Event::Text(t) => collect(&mut current, collecting, &t.xml10_content()),
-            Event::CData(t) => collect(&mut current, collecting, &t.into_inner()),
+            Event::Text(t) => self.collect(&t.xml10_content()),
+            Event::CData(t) => self.collect(&t.into_inner()),
             Event::GeneralRef(r) => {
                 let entity = format!("&{};", r.xml10_content());
                 let text = quick_xml::escape::unescape(&entity)
                     .map(|c| c.into_owned())
                     .unwrap_or(entity);
-                collect(&mut current, collecting, &text);
+                self.collect(&text);
             }
             Event::End(e) => {
                 if e.local_name().as_ref() == "testcase" {
-                    if let Some(partial) = current.take() {
-                        cases.push(partial.finish());
+                    if let Some(partial) = self.current.take() {
+                        self.cases.push(partial.finish());
                     }
                 } else if outcome_of(e.local_name().as_ref()).is_some() {
-                    collecting = None;
+                    self.collecting = None;
                 }
             }
-            Event::Eof => break,
             _ => {}
         }
+        Ok(())
     }
-    if !saw_root {
-        return Err(ReportError("the report holds no XML element".into()));
+
+    /// Text inside a testcase's outcome element or system-out goes to that part of the case.
+    fn collect(&mut self, text: &str) {
+        if let (Some(partial), Some(target)) = (self.current.as_mut(), self.collecting) {
+            partial.text(target, text);
+        }
     }
-    if current.is_some() {
-        return Err(ReportError("the report ends inside a <testcase>".into()));
-    }
-    Ok(cases)
 }
 
-/// Text inside a testcase's outcome element or system-out goes to that part of the case.
-fn collect(current: &mut Option<Partial>, collecting: Option<Target>, text: &str) {
-    if let (Some(partial), Some(target)) = (current.as_mut(), collecting) {
-        partial.text(target, text);
+/// What tells the runners' JUnit apart: pytest names its suite `pytest`, cucumber-js
+/// `Cucumber`, behave gives every case a `status`, cucumber-rs ends names with `path:L:C`.
+#[derive(Debug, Default)]
+struct Sniff {
+    suites: Vec<String>,
+    case_status: bool,
+}
+
+impl Sniff {
+    fn suite(&mut self, e: &BytesStart<'_>) {
+        if let Ok(Some(name)) = e.try_get_attribute("name") {
+            self.suites
+                .push(String::from_utf8_lossy(name.value.as_bytes()).into_owned());
+        }
     }
+
+    fn case(&mut self, partial: Partial) -> Partial {
+        self.case_status |= partial.status;
+        partial
+    }
+
+    fn writer(&self, cases: &[Case]) -> Writer {
+        let suite = |name: &str| self.suites.iter().any(|s| s == name);
+        if cases
+            .iter()
+            .any(|c| cucumber_rs_position(&c.name).is_some())
+        {
+            Writer::CucumberRs
+        } else if suite("pytest") || suite("pytest tests") {
+            Writer::Pytest
+        } else if self.case_status {
+            Writer::Behave
+        } else if suite("Cucumber") {
+            Writer::CucumberJs
+        } else {
+            Writer::Unknown
+        }
+    }
+}
+
+/// cucumber-rs names a case `[Rule: r: ]Scenario: name: path/to/x.feature:LINE:COL`: the
+/// file and line it names, where the name has that shape.
+pub(crate) fn cucumber_rs_position(name: &str) -> Option<(&str, usize)> {
+    let (rest, col) = name.rsplit_once(':')?;
+    let (head, line) = rest.rsplit_once(':')?;
+    let (_, path) = head.rsplit_once(": ")?;
+    col.parse::<usize>().ok()?;
+    let line = line.parse().ok()?;
+    (path.ends_with(".feature") || path.ends_with(".feature.md")).then_some((path, line))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,6 +192,8 @@ struct Partial {
     file: Option<String>,
     line: Option<usize>,
     outcome: Option<Target>,
+    /// behave's `status` attribute was there.
+    status: bool,
     message: String,
     body: String,
     system_out: String,
@@ -123,6 +207,7 @@ impl Partial {
             file: None,
             line: None,
             outcome: None,
+            status: false,
             message: String::new(),
             body: String::new(),
             system_out: String::new(),
@@ -137,6 +222,7 @@ impl Partial {
                 "classname" => p.classname = Some(value),
                 "file" => p.file = Some(value),
                 "line" => p.line = value.parse().ok(),
+                "status" => p.status = true,
                 _ => {}
             }
         }
@@ -193,13 +279,20 @@ impl Partial {
             CaseOutcome::Passed => None,
             _ => Some(short_message(&self.message, &self.body, &self.system_out)),
         };
+        // cucumber-rs puts the file and line in the name: they identify the case.
+        let (file, line) = match (&self.file, cucumber_rs_position(&self.name)) {
+            (None, Some((path, line))) => (Some(path.to_string()), Some(line)),
+            _ => (self.file, self.line),
+        };
         Case {
-            file: self.file,
-            line: self.line,
+            file,
+            line,
             group: self.classname,
             name: self.name,
+            steps: Vec::new(),
             outcome,
             message,
+            writer: Writer::Unknown,
         }
     }
 }
@@ -264,7 +357,7 @@ Location: features/shop.feature:20
 None]]></error></testcase>
 <testcase classname="shop.Shop" name="Skipped one" status="skipped"><skipped /></testcase>
 </testsuite>"#;
-        let cases = parse(xml).unwrap();
+        let cases = parse(xml).unwrap().cases;
         let outcomes: Vec<_> = cases.iter().map(|c| c.outcome).collect();
         assert_eq!(
             outcomes,
@@ -294,7 +387,7 @@ None]]></error></testcase>
 <system-out><![CDATA[Given a shop.............................................................passed
 When a mysterious thing happens..........................................undefined]]></system-out></testcase>
 </testsuite>"#;
-        let cases = parse(xml).unwrap();
+        let cases = parse(xml).unwrap().cases;
         assert_eq!(cases[0].outcome, CaseOutcome::Failed);
         assert!(
             cases[0]
@@ -309,7 +402,7 @@ When a mysterious thing happens..........................................undefin
     #[test]
     fn cucumber_rs_names_and_unmatched_steps() {
         let xml = r#"<?xml version="1.0" encoding="utf-8"?><testsuites><testsuite id="1" name="Feature: Shop: features/shop.feature" tests="2"><testcase name="Scenario: Buy an apple: features/shop.feature:3:3" time="0.01"/><testcase name="Scenario: Mystery step: features/shop.feature:18:3"><failure type="Step Panicked" message="Step doesn&apos;t match any function"/></testcase></testsuite></testsuites>"#;
-        let cases = parse(xml).unwrap();
+        let cases = parse(xml).unwrap().cases;
         assert_eq!(cases.len(), 2);
         assert_eq!(cases[0].outcome, CaseOutcome::Passed);
         assert_eq!(
@@ -324,6 +417,6 @@ When a mysterious thing happens..........................................undefin
         assert!(parse("<testsuite><testcase name=\"a\">").is_err());
         assert!(parse("not xml at all").is_err());
         assert!(parse("<testsuite><testcase name='a'></testsuite>").is_err());
-        assert_eq!(parse("<testsuite/>").unwrap(), vec![]);
+        assert_eq!(parse("<testsuite/>").unwrap().cases, vec![]);
     }
 }
