@@ -360,6 +360,35 @@ fn line_of(text: &str, needle: &str, nth: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn behave_is_known_by_its_command() {
+        let runner = |run: &str| Runner {
+            run: run.into(),
+            report: ReportFormat::Junit,
+            timeout: Duration::from_secs(1),
+            inputs: vec![],
+            paths: vec![],
+        };
+        assert!(runner("behave --junit {report_dir}").runs_behave());
+        assert!(runner("'/opt/venv/bin/behave' -f json -o {report}").runs_behave());
+        assert!(runner("cd a && python3 -m behave").runs_behave());
+        assert!(!runner("pytest --cucumberjson={report}").runs_behave());
+        assert!(!runner("./behave-wrapper.sh").runs_behave());
+    }
+
+    #[test]
+    fn a_bad_paths_glob_is_an_error_and_messages_is_a_format() {
+        let err = Config::parse("evidence:\n  a:\n    run: x\n    paths: [\"a/[\"]\n").unwrap_err();
+        assert!(
+            err.message.starts_with("`a/[` is not a valid glob"),
+            "{}",
+            err.message
+        );
+        let c =
+            Config::parse("evidence:\n  a:\n    run: x {report}\n    report: messages\n").unwrap();
+        assert_eq!(c.evidence["a"].report, ReportFormat::Messages);
+    }
+
     use super::*;
 
     #[test]

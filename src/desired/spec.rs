@@ -246,6 +246,29 @@ mod tests {
     }
 
     #[test]
+    fn a_tag_beats_paths_and_paths_beat_default() {
+        let cfg = config(
+            "evidence:\n  default: {run: x}\n  slow: {run: y}\n  legacy: {run: z, paths: [\"old/**\"]}\n",
+        );
+        let (items, errors) = parse("old/shop.feature", SHOP, &cfg);
+        assert_eq!(errors, vec![]);
+        let runners: Vec<_> = items.iter().map(|i| i.runner()).collect();
+        assert_eq!(runners, [Some("legacy"), Some("slow"), Some("slow")]);
+        let (items, _) = parse("specs/shop.feature", SHOP, &cfg);
+        assert_eq!(items[0].runner(), Some("default"));
+        let two = config(
+            "evidence:\n  a: {run: x, paths: [\"**\"]}\n  b: {run: y, paths: [\"old/*\"]}\n  slow: {run: y}\n",
+        );
+        let (items, errors) = parse("old/shop.feature", SHOP, &two);
+        assert_eq!(items[0].runner(), None);
+        assert_eq!(errors.len(), 1, "one error for the file: {errors:?}");
+        assert_eq!(
+            errors[0].message,
+            "the `paths:` of runners `a`, `b` all match this file: narrow them so one does, or tag the scenario @evidence:NAME"
+        );
+    }
+
+    #[test]
     fn an_unknown_runner_is_an_error_at_the_tag() {
         let (items, errors) = parse("a.feature", SHOP, &Config::default());
         assert_eq!(items.len(), 3);

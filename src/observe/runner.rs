@@ -149,6 +149,7 @@ fn judge(
         root: &reports.root.to_string_lossy(),
         naming: &naming,
         ms,
+        exit: code,
     };
     from_reports(&batch, items, others, &read)
 }
@@ -160,6 +161,8 @@ pub(crate) struct Judged<'a> {
     pub root: &'a str,
     pub naming: &'a Naming,
     pub ms: u64,
+    /// The runner's exit code.
+    pub exit: i32,
 }
 
 /// Each item's verdict from the case of the report that names it; an item the report is
@@ -178,12 +181,16 @@ pub(crate) fn from_reports(
     let refs: Vec<&Item> = items.iter().chain(others).collect();
     let matched = match_cases(&refs, &cases, batch.root, batch.naming);
     let name = batch.name;
+    let unexplained = unexplained_failure(batch, &cases);
     let observations = items
         .iter()
         .zip(&matched.found)
         .map(|(item, found)| {
             let (verdict, message) = match found {
-                Some(Found::Case(ci)) => case_verdict(item, &cases[*ci]),
+                Some(Found::Case(ci)) => match (case_verdict(item, &cases[*ci]), &unexplained) {
+                    ((Verdict::Pass, _), Some(why)) => (Verdict::Error, Some(why.clone())),
+                    (verdict, _) => verdict,
+                },
                 Some(Found::Ambiguous(why)) => {
                     (Verdict::Error, Some(format!("runner `{name}`: {why}")))
                 }
@@ -200,6 +207,21 @@ pub(crate) fn from_reports(
         warnings: strangers(batch, writer, &cases, &matched.unmatched),
         interrupted: false,
     }
+}
+
+/// A runner that failed while its report shows nothing but passes and skips has failed at
+/// something the report does not name (pytest-bdd 6, which reads no Rules, fails a scenario
+/// it misread and reports its steps passed): no pass in such a report is believed.
+fn unexplained_failure(batch: &Judged<'_>, cases: &[Case]) -> Option<String> {
+    let only_passes = cases
+        .iter()
+        .all(|c| matches!(c.outcome, CaseOutcome::Passed | CaseOutcome::Skipped));
+    (batch.exit != 0 && only_passes).then(|| {
+        format!(
+            "runner `{}` exited with {} but its report shows no failure: something failed that the report does not name, so no pass in it is believed (the runner's own output says what)",
+            batch.name, batch.exit
+        )
+    })
 }
 
 /// The verdict a case gives its item. pytest-bdd reports a scenario that `pytest.skip()`
@@ -364,6 +386,128 @@ fn with_output(message: &str, tail: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::desired::item::{Step, fixture};
+
+    fn item(name: &str, line: usize, steps: usize) -> Item {
+        let mut item = fixture::scenario(&format!("specs/a.feature::{name}"), "specs/a.feature");
+        item.line = line;
+        fixture::scenario_mut(&mut item).steps = (0..steps)
+            .map(|n| Step {
+                keyword: "Given ".into(),
+                text: format!("step {n}"),
+                doc_string: None,
+                data_table: None,
+                line: 0,
+            })
+            .collect();
+        item
+    }
+
+    fn judged(
+        format: ReportFormat,
+        exit: i32,
+        items: &[Item],
+        reports: &[Report],
+    ) -> Vec<(Verdict, String)> {
+        let naming = Naming::default();
+        let batch = Judged {
+            name: "bdd",
+            format,
+            root: "/p",
+            naming: &naming,
+            ms: 1,
+            exit,
+        };
+        from_reports(&batch, items, &[], reports)
+            .observations
+            .into_iter()
+            .map(|o| (o.verdict, o.message.unwrap_or_default()))
+            .collect()
+    }
+
+    fn passed(line: usize, steps: usize, writer: Writer) -> Report {
+        let mut case = Case::new("x", CaseOutcome::Passed);
+        case.file = Some("specs/a.feature".into());
+        case.line = Some(line);
+        case.steps = (0..steps).map(|n| format!("step {n}")).collect();
+        Report::new(vec![case], writer)
+    }
+
+    #[test]
+    fn passes_a_report_cannot_vouch_for_are_errors() {
+        let items = [item("a", 3, 3), item("b", 9, 1)];
+        // pytest-bdd: a `pytest.skip()` in a step shows as fewer steps, all passed.
+        let got = judged(
+            ReportFormat::CucumberJson,
+            0,
+            &items,
+            &[passed(3, 2, Writer::Pytest)],
+        );
+        assert_eq!(got[0].0, Verdict::Error);
+        assert!(
+            got[0]
+                .1
+                .starts_with("the report lists 2 of this scenario's 3 steps, all passed")
+        );
+        assert_eq!(got[1].0, Verdict::Undefined);
+        assert!(
+            got[1]
+                .1
+                .ends_with("was this scenario skipped or deselected?"),
+            "{}",
+            got[1].1
+        );
+        // Any runner: a failed run whose report holds only passes.
+        let got = judged(
+            ReportFormat::CucumberJson,
+            1,
+            &items,
+            &[passed(3, 3, Writer::Unknown)],
+        );
+        assert_eq!(got[0].0, Verdict::Error);
+        assert!(
+            got[0]
+                .1
+                .starts_with("runner `bdd` exited with 1 but its report shows no failure")
+        );
+        assert_eq!(
+            got[1],
+            (
+                Verdict::Undefined,
+                "runner `bdd` ran but its report does not mention this scenario".into()
+            )
+        );
+        let got = judged(
+            ReportFormat::CucumberJson,
+            0,
+            &items,
+            &[passed(3, 3, Writer::Unknown)],
+        );
+        assert_eq!(got[0], (Verdict::Pass, String::new()));
+    }
+
+    #[test]
+    fn what_a_report_leaves_out_says_which_flag_would_tell() {
+        let items = [item("a", 3, 1)];
+        let behave = judged(
+            ReportFormat::Junit,
+            0,
+            &items,
+            &[Report::new(vec![], Writer::Behave)],
+        );
+        assert!(
+            behave[0]
+                .1
+                .contains("add `--show-skipped` to the runner's command")
+        );
+        let pytest = judged(
+            ReportFormat::Junit,
+            0,
+            &items,
+            &[Report::new(vec![], Writer::Pytest)],
+        );
+        assert!(pytest[0].1.contains("`--cucumberjson={report}`"));
+    }
 
     #[test]
     fn placeholders_are_filled_and_quoted() {
