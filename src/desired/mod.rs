@@ -9,11 +9,13 @@ pub mod item;
 pub(crate) mod source;
 mod spec;
 
+pub use gherkin::Flavor;
 pub use item::{Aspect, DocString, Item, ItemKind, Scenario, Step};
 pub use spec::EVIDENCE_TAG;
 
 use crate::InputError;
 use crate::config::Config;
+use discover::FileKind;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -28,24 +30,31 @@ pub struct DesiredState {
     pub aspect_files: usize,
 }
 
-/// Reads every spec and aspect file of the project at `root`. An error in one file never
-/// stops the others from being read.
+/// Reads every spec and aspect file of the project at `root`, each spec file in the flavor its
+/// name says. An error in one file never stops the others from being read.
 pub fn load(root: &Path, config: &Config) -> DesiredState {
+    load_with(root, config, Flavor::for_file)
+}
+
+/// [`load`], with each spec file read in the flavor `flavor_of` gives for its root-relative
+/// path: how a caller asks for behave's `'''` doc strings, e.g.
+/// `|file| Flavor::for_file(file).with_behave_doc_strings()` for files behave runs.
+pub fn load_with(root: &Path, config: &Config, flavor_of: impl Fn(&str) -> Flavor) -> DesiredState {
     let mut state = DesiredState::default();
 
-    let specs = discover::find(root, &config.specs, "feature");
+    let specs = discover::find(root, &config.specs, FileKind::Spec);
     state.warnings.extend(specs.warnings);
     state.spec_files = specs.files.len();
     for file in &specs.files {
         let Some(text) = read(root, file, &mut state.errors) else {
             continue;
         };
-        let (items, errors) = spec::parse(file, &text, config);
+        let (items, errors) = spec::parse(file, &text, config, flavor_of(file));
         state.items.extend(items);
         push_with_source(&mut state.errors, errors, &text);
     }
 
-    let aspects = discover::find(root, &config.aspects, "md");
+    let aspects = discover::find(root, &config.aspects, FileKind::Aspect);
     state.warnings.extend(aspects.warnings);
     let mut names: HashMap<String, (String, usize)> = HashMap::new();
     for file in aspects.files.iter().filter(|f| !is_readme(f)) {
@@ -79,8 +88,8 @@ pub fn load(root: &Path, config: &Config) -> DesiredState {
 
 /// Every spec and aspect file the project has now, readable or not, without reading them.
 pub fn files(root: &Path, config: &Config) -> Vec<String> {
-    let specs = discover::find(root, &config.specs, "feature").files;
-    let aspects = discover::find(root, &config.aspects, "md").files;
+    let specs = discover::find(root, &config.specs, FileKind::Spec).files;
+    let aspects = discover::find(root, &config.aspects, FileKind::Aspect).files;
     specs
         .into_iter()
         .chain(aspects.into_iter().filter(|f| !is_readme(f)))
@@ -89,8 +98,8 @@ pub fn files(root: &Path, config: &Config) -> Vec<String> {
 
 /// Whether `path` is where a spec or an aspect lives (whether or not it exists now).
 pub fn is_desired_path(config: &Config, path: &str) -> bool {
-    discover::names(&config.specs, "feature", path)
-        || (discover::names(&config.aspects, "md", path) && !is_readme(path))
+    discover::names(&config.specs, FileKind::Spec, path)
+        || (discover::names(&config.aspects, FileKind::Aspect, path) && !is_readme(path))
 }
 
 /// Reads one aspect file's text into its item (what discovery does for each `aspects/*.md`).
@@ -98,9 +107,20 @@ pub fn parse_aspect(file: &str, text: &str) -> Result<Item, InputError> {
     aspect::parse(file, text)
 }
 
-/// Reads one feature file's text into its items and errors.
+/// Reads one feature file's text into its items and errors, in the flavor its name says.
 pub fn parse_feature(file: &str, text: &str, config: &Config) -> (Vec<Item>, Vec<InputError>) {
-    spec::parse(file, text, config)
+    spec::parse(file, text, config, Flavor::for_file(file))
+}
+
+/// Reads one feature file's text in `flavor`: `Flavor::for_file(file).with_behave_doc_strings()`
+/// accepts behave's `'''` doc strings.
+pub fn parse_feature_with(
+    file: &str,
+    text: &str,
+    config: &Config,
+    flavor: Flavor,
+) -> (Vec<Item>, Vec<InputError>) {
+    spec::parse(file, text, config, flavor)
 }
 
 /// An aspects folder often explains itself in a README, which is not an aspect.

@@ -644,3 +644,112 @@ fn large_repetitive_inputs_stay_fast() {
     let long_line = format!("{header}  | {} |\n", "y".repeat(1_000_000));
     assert!(parse(&long_line).is_ok());
 }
+
+/// One scenario of one step in `language`, read back as (feature keyword, scenario keyword,
+/// step keyword, step type).
+fn dialect_sample(source: &str) -> (String, String, String, KeywordType) {
+    let doc = match parse(source) {
+        Ok(doc) => doc,
+        Err(errors) => panic!("{source:?}: {errors:?}"),
+    };
+    let feature = doc.feature.clone().unwrap_or_else(|| panic!("no feature"));
+    let p = compile(&doc);
+    let step = &p[0].steps[0];
+    (
+        feature.keyword,
+        p[0].keyword.clone(),
+        step.keyword.clone(),
+        step.keyword_type,
+    )
+}
+
+#[test]
+fn languages_added_by_gherkin_42_parse() {
+    let be = dialect_sample("# language: be\nФіча: f\n  Сцэнарый: s\n    Няхай x\n");
+    assert_eq!(
+        be,
+        (
+            "Фіча".into(),
+            "Сцэнарый".into(),
+            "Няхай ".into(),
+            KeywordType::Context
+        )
+    );
+    let ml = dialect_sample("# language: ml\nസവിശേഷത: f\n  രംഗം: s\n    നൽകിയത് x\n");
+    assert_eq!(
+        ml,
+        (
+            "സവിശേഷത".into(),
+            "രംഗം".into(),
+            "നൽകിയത്".into(),
+            KeywordType::Context
+        )
+    );
+    let amh = dialect_sample("# language: amh\nስራ: f\n  ምሳሌ: s\n    የተሰጠ x\n");
+    assert_eq!(
+        amh,
+        (
+            "ስራ".into(),
+            "ምሳሌ".into(),
+            "የተሰጠ ".into(),
+            KeywordType::Context
+        )
+    );
+    for code in ["be", "ml", "amh"] {
+        assert!(languages().contains(&code), "{code}");
+    }
+}
+
+#[test]
+fn keywords_added_by_gherkin_42_parse() {
+    let ru = dialect_sample("# language: ru\nФича: f\n  Сценарий: s\n    Дано x\n");
+    assert_eq!(ru.0, "Фича");
+    let tr = dialect_sample(
+        "# language: tr\nGereksinim: f\n  Kural: r\n    Senaryo: s\n      Mevcut x\n      Ayrıca y\n",
+    );
+    assert_eq!(
+        tr,
+        (
+            "Gereksinim".into(),
+            "Senaryo".into(),
+            "Mevcut ".into(),
+            KeywordType::Context
+        )
+    );
+    let fa =
+        dialect_sample("# language: fa\nقابلیت: f\n  قانون: r\n    سناریو: s\n      فرض کنید x\n");
+    assert_eq!(fa.0, "قابلیت");
+    assert_eq!(fa.2, "فرض کنید ");
+    let ka = dialect_sample("# language: ka\nმოთხოვნა: f\n  მაგალითი: s\n    მოცემულია x\n");
+    assert_eq!(
+        ka,
+        (
+            "მოთხოვნა".into(),
+            "მაგალითი".into(),
+            "მოცემულია ".into(),
+            KeywordType::Context
+        )
+    );
+    let it = pickles("# language: it\nFunzionalità: f\n  Scenario: s\n    Dato x\n    Ed y\n");
+    assert_eq!(it[0].steps[1].keyword, "Ed ");
+    assert_eq!(it[0].steps[1].keyword_type, KeywordType::Context);
+    let ja =
+        parse("# language: ja\n機能: f\n  ルール: r\n    シナリオ: s\n      前提x\n      且つy\n")
+            .unwrap_or_default();
+    let Some(FeatureChild::Rule(rule)) = doc_child(&ja) else {
+        panic!("no rule: {ja:?}");
+    };
+    assert_eq!(rule.keyword, "ルール");
+    let p = compile(&ja);
+    assert_eq!(p[0].steps[1].keyword, "且つ");
+    assert_eq!(p[0].steps[1].text, "y");
+    // The examples keyword added to ru reads as one too.
+    let ru = pickles(
+        "# language: ru\nФича: f\n  Структура сценария: s <x>\n    Дано <x>\n  Значения:\n    | x |\n    | 1 |\n",
+    );
+    assert_eq!(ru[0].name, "s 1");
+}
+
+fn doc_child(doc: &Document) -> Option<&FeatureChild> {
+    doc.feature.as_ref().and_then(|f| f.children.first())
+}
