@@ -162,3 +162,86 @@ fn push_with_source(into: &mut Vec<InputError>, errors: Vec<InputError>, text: &
             .map(|e| e.with_source(Some(source.clone()))),
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (file, text) in files {
+            let path = dir.path().join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    const BEHAVE: &str =
+        "Feature: f\n  Scenario: quoted\n    Given a text\n      '''\n      hi\n      '''\n";
+
+    #[test]
+    fn markdown_and_dot_feature_files_become_items_with_their_full_names() {
+        let dir = project(&[
+            (
+                "specs/a.feature.md",
+                "# Feature: A\n## Scenario: Name\n* Given x\n",
+            ),
+            (
+                "specs/.feature",
+                "Feature: B\n  Scenario: Other\n    Given y\n",
+            ),
+        ]);
+        let state = load(dir.path(), &Config::default());
+        assert_eq!(state.errors, vec![]);
+        assert_eq!(state.spec_files, 2);
+        let ids: Vec<&str> = state.items.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["specs/.feature::Other", "specs/a.feature.md::Name"]);
+        let step = &state.items[1].scenario().unwrap().steps[0];
+        assert_eq!((step.keyword.as_str(), step.text.as_str()), ("Given ", "x"));
+        assert!(is_desired_path(&Config::default(), "specs/a.feature.md"));
+        assert_eq!(
+            files(dir.path(), &Config::default()),
+            ["specs/.feature", "specs/a.feature.md"]
+        );
+    }
+
+    #[test]
+    fn behave_doc_strings_are_read_where_the_caller_asks() {
+        let dir = project(&[("specs/b.feature", BEHAVE)]);
+        let plain = load(dir.path(), &Config::default());
+        assert_eq!(plain.items, vec![]);
+        assert_eq!(
+            plain
+                .errors
+                .iter()
+                .map(|e| (e.file.as_str(), e.line))
+                .collect::<Vec<_>>(),
+            [
+                ("specs/b.feature", 4),
+                ("specs/b.feature", 5),
+                ("specs/b.feature", 6)
+            ]
+        );
+        let behave = load_with(dir.path(), &Config::default(), |file| {
+            Flavor::for_file(file).with_behave_doc_strings()
+        });
+        assert_eq!(behave.errors, vec![]);
+        let step = &behave.items[0].scenario().unwrap().steps[0];
+        assert_eq!(
+            step.doc_string.as_ref().map(|d| d.content.as_str()),
+            Some("hi")
+        );
+        let (items, errors) = parse_feature_with(
+            "specs/b.feature",
+            BEHAVE,
+            &Config::default(),
+            Flavor::Behave,
+        );
+        assert_eq!((items.len(), errors.len()), (1, 0));
+        assert_eq!(
+            parse_feature("specs/b.feature", BEHAVE, &Config::default()).0,
+            vec![]
+        );
+    }
+}

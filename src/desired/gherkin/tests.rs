@@ -753,3 +753,191 @@ fn keywords_added_by_gherkin_42_parse() {
 fn doc_child(doc: &Document) -> Option<&FeatureChild> {
     doc.feature.as_ref().and_then(|f| f.children.first())
 }
+
+const MARKDOWN: &str = concat!(
+    "`@shop`\n",
+    "# Feature: Shop\n",
+    "\n",
+    "Some prose that is skipped.\n",
+    "\n",
+    "| a table | of markdown |\n",
+    "| ------- | ----------- |\n",
+    "\n",
+    "## Background:\n",
+    "+ Given a shop\n",
+    "\n",
+    "`@buy` `@big`\n",
+    "## Scenario Outline: Buy <n>\n",
+    "- When I buy <n>\n",
+    "  ```json\n",
+    "    {\"n\": <n>}\n",
+    "  ```\n",
+    "- Then I pay\n",
+    "  | n | price |\n",
+    "  | - | ----- |\n",
+    "  | 1 | 2     |\n",
+    "\n",
+    "####### Scenario: not a heading\n",
+    "### Examples:\n",
+    "  | n |\n",
+    "  | 1 |\n",
+);
+
+#[test]
+fn markdown_reads_headings_bullets_fences_tables_and_tag_spans() {
+    let doc = parse_with(MARKDOWN, Flavor::Markdown).unwrap_or_default();
+    let feature = doc.feature.clone().unwrap_or_else(|| panic!("no feature"));
+    assert_eq!(
+        (
+            feature.keyword.as_str(),
+            feature.name.as_str(),
+            feature.location
+        ),
+        ("Feature", "Shop", loc(2, 3))
+    );
+    assert_eq!(feature.tags[0].location, loc(1, 2));
+    // The separator rows of Markdown tables read as comments that are not kept, as officially.
+    assert_eq!(doc.comments, vec![]);
+    let p = compile(&doc);
+    assert_eq!(p.len(), 1);
+    assert_eq!((p[0].name.as_str(), p[0].location), ("Buy 1", loc(26, 3)));
+    let tags: Vec<&str> = p[0].tags.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(tags, ["@shop", "@buy", "@big"]);
+    let steps: Vec<(&str, &str, KeywordType, Location)> = p[0]
+        .steps
+        .iter()
+        .map(|s| {
+            (
+                s.keyword.as_str(),
+                s.text.as_str(),
+                s.keyword_type,
+                s.location,
+            )
+        })
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("Given ", "a shop", KeywordType::Context, loc(10, 3)),
+            ("When ", "I buy 1", KeywordType::Action, loc(14, 3)),
+            ("Then ", "I pay", KeywordType::Outcome, loc(18, 3)),
+        ]
+    );
+    assert_eq!(
+        doc_string(&p[0].steps[1]),
+        (
+            "  {\"n\": 1}".to_string(),
+            Some("json".to_string()),
+            "```".to_string()
+        )
+    );
+    assert_eq!(
+        table(&p[0].steps[2]),
+        vec![vec!["n", "price"], vec!["1", "2"]]
+    );
+}
+
+#[test]
+fn markdown_quirks_match_the_official_matcher() {
+    // No `# language:` header: the first line is the Feature line whatever it says.
+    let doc = parse_with(
+        "# language: fr\n## Scenario: s\n* Given x\n",
+        Flavor::Markdown,
+    )
+    .unwrap_or_default();
+    let feature = doc.feature.clone().unwrap_or_else(|| panic!("no feature"));
+    assert_eq!(
+        (
+            doc.language.as_str(),
+            feature.keyword.as_str(),
+            feature.name.as_str()
+        ),
+        ("en", "", "# language: fr")
+    );
+    // `* ` is a bullet, never a step keyword; longer fences hold shorter ones.
+    let p = pickles_with(
+        "# Feature: f\n## Scenario: s\n*  * Given x\n* Given y\n  ````\n  ```\n  ````\n",
+        Flavor::Markdown,
+    );
+    assert_eq!(p[0].steps.len(), 1);
+    assert_eq!(
+        doc_string(&p[0].steps[0]),
+        ("```".to_string(), None, "````".to_string())
+    );
+    // A heading that holds a `@tag` span is a tag line: the official reading, errors and all.
+    let errs = match parse_with(
+        "# Feature: f\n## Scenario: s `@t`\n* Given x\n",
+        Flavor::Markdown,
+    ) {
+        Ok(doc) => panic!("parsed: {doc:?}"),
+        Err(errs) => errs.iter().map(ToString::to_string).collect::<Vec<_>>(),
+    };
+    assert_eq!(
+        errs,
+        [
+            "(3:1): expected: #TagLine, #RuleLine, #Comment, #Empty, got '* Given x'",
+            "(4:0): unexpected end of file, expected: #TagLine, #RuleLine, #Comment, #Empty"
+        ]
+    );
+    // Classic parsing is untouched by all of this: there a `#` line is a comment.
+    let classic = parse("# Feature: f\n").unwrap_or_default();
+    assert_eq!((classic.feature, classic.comments.len()), (None, 1));
+}
+
+const BEHAVE: &str =
+    "Feature: f\n  Scenario: s\n    Given a text\n      '''\n      say \"\"\"hi\"\"\"\n      '''\n";
+
+#[test]
+fn behave_doc_strings_are_read_only_when_asked_for() {
+    let p = pickles_with(BEHAVE, Flavor::Behave);
+    assert_eq!(
+        doc_string(&p[0].steps[0]),
+        ("say \"\"\"hi\"\"\"".to_string(), None, "'''".to_string())
+    );
+    // The usual delimiters still work in the behave flavor.
+    let p = pickles_with(
+        "Feature: f\n Scenario: s\n  Given a\n   \"\"\"\n   '''\n   \"\"\"\n",
+        Flavor::Behave,
+    );
+    assert_eq!(doc_string(&p[0].steps[0]).0, "'''");
+    // Plain parsing keeps the official grammar, which has no `'''`.
+    assert_eq!(
+        errors(BEHAVE)[0],
+        "(4:7): expected: #EOF, #TableRow, #DocStringSeparator, #StepLine, #TagLine, #ExamplesLine, #ScenarioLine, #RuleLine, #Comment, #Empty, got '''''"
+    );
+    assert_eq!(
+        Flavor::for_file("a.feature").with_behave_doc_strings(),
+        Flavor::Behave
+    );
+    assert_eq!(
+        Flavor::for_file("a.feature.md").with_behave_doc_strings(),
+        Flavor::Markdown
+    );
+}
+
+fn pickles_with(source: &str, flavor: Flavor) -> Vec<Pickle> {
+    match parse_with(source, flavor) {
+        Ok(doc) => compile(&doc),
+        Err(errors) => panic!("unexpected errors: {errors:?}"),
+    }
+}
+
+#[test]
+fn a_lone_at_sign_is_no_tag_as_officially() {
+    // @cucumber/gherkin 42 (and the Java and Go parsers) skip an empty tag and refuse `@ foo`.
+    let tags = |source: &str| -> Vec<String> {
+        let doc = parse(source).unwrap_or_default();
+        let feature = doc.feature.unwrap_or_else(|| panic!("no feature"));
+        feature.tags.into_iter().map(|t| t.name).collect()
+    };
+    assert_eq!(tags("@\nFeature: f\n"), Vec::<String>::new());
+    assert_eq!(tags("@a @\nFeature: f\n"), ["@a"]);
+    assert_eq!(tags("@@\nFeature: f\n"), Vec::<String>::new());
+    assert_eq!(
+        errors("@ foo\nFeature: f\n"),
+        [
+            "(1:1): A tag may not contain whitespace",
+            "(1:1): expected: #EOF, #Language, #TagLine, #FeatureLine, #Comment, #Empty, got '@ foo'"
+        ]
+    );
+}
