@@ -580,6 +580,16 @@ fn never_panics_on_junk() {
         "Fonctionnalité:",
         "\u{85}",
         "a\u{0}b",
+        "'''",
+        "# Feature: f",
+        "## Scenario: s `@t`",
+        "### Examples:",
+        "- Given <a>",
+        "+ When `@x`",
+        "````json",
+        "  | --- | :-: |",
+        "`@a``@b` `@`",
+        "####### x",
     ];
     let separators = ["\n", "\r\n", "\r", ""];
     let mut rng = Lcg(42);
@@ -590,9 +600,11 @@ fn never_panics_on_junk() {
             source.push_str(fragments[rng.next() % fragments.len()]);
             source.push_str(separators[rng.next() % separators.len()]);
         }
-        if let Ok(doc) = parse(&source) {
-            for pickle in compile(&doc) {
-                assert!(serde_json::to_string(&pickle).is_ok());
+        for flavor in [Flavor::Classic, Flavor::Markdown, Flavor::Behave] {
+            if let Ok(doc) = parse_with(&source, flavor) {
+                for pickle in compile(&doc) {
+                    assert!(serde_json::to_string(&pickle).is_ok());
+                }
             }
         }
     }
@@ -602,8 +614,10 @@ fn never_panics_on_junk() {
             .map(|_| (rng.next() % 256) as u8)
             .collect();
         let source = String::from_utf8_lossy(&bytes);
-        if let Ok(doc) = parse(&source) {
-            compile(&doc);
+        for flavor in [Flavor::Classic, Flavor::Markdown, Flavor::Behave] {
+            if let Ok(doc) = parse_with(&source, flavor) {
+                compile(&doc);
+            }
         }
     }
 }
