@@ -1,5 +1,5 @@
 //! Checks the parser and compiler against the official Cucumber Gherkin conformance data:
-//! pickles for testdata/good, error locations and messages for testdata/bad.
+//! AST and pickles for testdata/good (`.feature` and `.feature.md`), errors for testdata/bad.
 
 use std::collections::HashMap;
 use std::fmt::Debug;
@@ -7,10 +7,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
-use specctl::desired::gherkin::StepArgument;
 use specctl::desired::gherkin::{
-    self, Background, Document, Examples, FeatureChild, Location, Pickle, PickleStep, RuleChild,
-    Scenario, Step, TableRow, Tag,
+    self, Background, Document, Examples, FeatureChild, Flavor, Location, Pickle, PickleStep,
+    RuleChild, Scenario, Step, StepArgument, TableRow, Tag,
 };
 
 const TESTDATA: &str = "shared/conformance/gherkin/testdata";
@@ -35,11 +34,12 @@ fn testdata_dir() -> (Option<PathBuf>, Vec<PathBuf>) {
     (None, looked)
 }
 
-fn features(dir: &Path) -> Vec<PathBuf> {
+/// The sources of `dir` whose names end in `suffix` (`.feature` or `.feature.md`).
+fn features(dir: &Path, suffix: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .filter(|path| path.extension().is_some_and(|ext| ext == "feature"))
+        .filter(|path| name_of(path).ends_with(suffix))
         .collect();
     files.sort();
     files
@@ -221,12 +221,16 @@ fn document_json(doc: &Document) -> Value {
         out["feature"] = json!({
             "children": children,
             "description": feature.description,
-            "keyword": feature.keyword,
             "language": feature.language,
             "location": location_json(feature.location),
             "name": feature.name,
             "tags": tags_json(&feature.tags),
         });
+        // A Markdown feature without a `# Feature:` heading has no keyword: the official
+        // message leaves the field out.
+        if !feature.keyword.is_empty() {
+            out["feature"]["keyword"] = json!(feature.keyword);
+        }
     }
     out
 }
@@ -291,8 +295,23 @@ impl Diffs<'_> {
 
 type DocArg = (String, Option<String>);
 
-fn expected_arguments(step: &Value) -> (Option<DocArg>, Option<Vec<Vec<String>>>) {
+/// A pickle step's arguments: the doc string, the table, and which kinds in source order.
+type Arguments = (Option<DocArg>, Option<Vec<Vec<String>>>, Vec<&'static str>);
+
+fn expected_arguments(step: &Value) -> Arguments {
     let argument = step.get("argument");
+    let index = |kind: &str| {
+        argument.and_then(|a| a.get(kind)).map(|arg| {
+            arg.get("argumentIndex")
+                .and_then(Value::as_u64)
+                .unwrap_or(1)
+        })
+    };
+    let mut order: Vec<(u64, &'static str)> = [("docString", "doc"), ("dataTable", "table")]
+        .into_iter()
+        .filter_map(|(kind, short)| index(kind).map(|i| (i, short)))
+        .collect();
+    order.sort();
     let doc = argument.and_then(|a| a.get("docString")).map(|doc| {
         (
             str_of(doc, "content").to_string(),
@@ -316,23 +335,34 @@ fn expected_arguments(step: &Value) -> (Option<DocArg>, Option<Vec<Vec<String>>>
             })
             .collect()
     });
-    (doc, table)
+    (
+        doc,
+        table,
+        order.into_iter().map(|(_, kind)| kind).collect(),
+    )
 }
 
-fn actual_arguments(step: &PickleStep) -> (Option<DocArg>, Option<Vec<Vec<String>>>) {
+fn actual_arguments(step: &PickleStep) -> Arguments {
     let mut doc = None;
     let mut table = None;
+    let mut order = Vec::new();
     for argument in [&step.argument, &step.extra_argument].into_iter().flatten() {
         match argument {
             StepArgument::DocString {
                 content,
                 media_type,
                 ..
-            } => doc = Some((content.clone(), media_type.clone())),
-            StepArgument::DataTable { rows } => table = Some(rows.clone()),
+            } => {
+                doc = Some((content.clone(), media_type.clone()));
+                order.push("doc");
+            }
+            StepArgument::DataTable { rows } => {
+                table = Some(rows.clone());
+                order.push("table");
+            }
         }
     }
-    (doc, table)
+    (doc, table, order)
 }
 
 fn compare_pickles(
@@ -409,7 +439,7 @@ fn check_good(file: &Path, failures: &mut Vec<String>) -> bool {
             return false;
         }
     };
-    let doc = match gherkin::parse(&source) {
+    let doc = match gherkin::parse_with(&source, Flavor::for_file(&name)) {
         Ok(doc) => doc,
         Err(errors) => {
             let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
@@ -513,28 +543,38 @@ fn official_conformance_data() {
     };
 
     let mut failures = Vec::new();
-    let good = features(&dir.join("good"));
-    let good_ok = good
-        .iter()
-        .filter(|file| check_good(file, &mut failures))
-        .count();
-    let bad = features(&dir.join("bad"));
-    let bad_ok = bad
-        .iter()
-        .filter(|file| check_bad(file, &mut failures))
-        .count();
+    let mut count = |files: &[PathBuf], check: fn(&Path, &mut Vec<String>) -> bool| {
+        let ok = files
+            .iter()
+            .filter(|file| check(file, &mut failures))
+            .count();
+        (ok, files.len())
+    };
+    let good_classic = count(&features(&dir.join("good"), ".feature"), check_good);
+    let good_markdown = count(&features(&dir.join("good"), ".feature.md"), check_good);
+    let bad = count(&features(&dir.join("bad"), ".feature"), check_bad);
 
     println!(
-        "good {good_ok}/{}, bad {bad_ok}/{} ({})",
-        good.len(),
-        bad.len(),
+        "good .feature {}/{}, good .feature.md {}/{}, bad {}/{} ({})",
+        good_classic.0,
+        good_classic.1,
+        good_markdown.0,
+        good_markdown.1,
+        bad.0,
+        bad.1,
         dir.display()
+    );
+    println!(
+        "read differently: .feature {}, .feature.md {}, bad {}",
+        good_classic.1 - good_classic.0,
+        good_markdown.1 - good_markdown.0,
+        bad.1 - bad.0
     );
     for failure in &failures {
         println!("{failure}");
     }
     assert!(
-        !good.is_empty() && !bad.is_empty(),
+        good_classic.1 > 0 && good_markdown.1 > 0 && bad.1 > 0,
         "no conformance files in {}",
         dir.display()
     );

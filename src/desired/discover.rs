@@ -12,8 +12,48 @@ pub(crate) struct Found {
     pub warnings: Vec<String>,
 }
 
-/// Files under `root` matching `patterns` (folders, files or globs) and ending in `extension`.
-pub(crate) fn find(root: &Path, patterns: &[String], extension: &str) -> Found {
+/// Which files a walk is after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FileKind {
+    /// `*.feature`, a file named just `.feature` (cucumber-rs writes them), and `*.feature.md`.
+    Spec,
+    /// `*.md`.
+    Aspect,
+}
+
+impl FileKind {
+    fn matches(self, path: &Path) -> bool {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        match self {
+            // `Path::extension` is `None` for `.feature`, so names are read whole.
+            FileKind::Spec => name.ends_with(".feature") || name.ends_with(".feature.md"),
+            FileKind::Aspect => path.extension().is_some_and(|e| e == "md"),
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            FileKind::Spec => ".feature or .feature.md",
+            FileKind::Aspect => ".md",
+        }
+    }
+
+    /// Hidden entries are skipped (`.git`, `.cache`…), except a spec file named `.feature`.
+    fn walks_into(self, entry: &ignore::DirEntry) -> bool {
+        let name = entry.file_name().to_string_lossy();
+        entry.depth() == 0
+            || !name.starts_with('.')
+            || (self == FileKind::Spec
+                && name == ".feature"
+                && entry.file_type().is_some_and(|t| !t.is_dir()))
+    }
+}
+
+/// Files under `root` matching `patterns` (folders, files or globs) and of `kind`.
+pub(crate) fn find(root: &Path, patterns: &[String], kind: FileKind) -> Found {
     let mut files = BTreeSet::new();
     let mut warnings = Vec::new();
     for pattern in patterns {
@@ -30,22 +70,23 @@ pub(crate) fn find(root: &Path, patterns: &[String], extension: &str) -> Found {
                 root,
                 &root.join(glob_base(pattern)),
                 Some(&matcher),
-                extension,
+                kind,
                 &mut files,
                 &mut warnings,
             );
         } else {
             let start = root.join(pattern);
             if start.is_file() {
-                if has_extension(&start, extension) {
+                if kind.matches(&start) {
                     files.insert(relative(root, &start));
                 } else {
                     warnings.push(format!(
-                        "`{pattern}` is a file, not a folder of .{extension} files: skipped"
+                        "`{pattern}` is a file, not a folder of {} files: skipped",
+                        kind.describe()
                     ));
                 }
             } else if start.is_dir() {
-                walk(root, &start, None, extension, &mut files, &mut warnings);
+                walk(root, &start, None, kind, &mut files, &mut warnings);
             }
         }
     }
@@ -59,7 +100,7 @@ fn walk(
     root: &Path,
     start: &Path,
     glob: Option<&GlobMatcher>,
-    extension: &str,
+    kind: FileKind,
     files: &mut BTreeSet<String>,
     warnings: &mut Vec<String>,
 ) {
@@ -72,7 +113,8 @@ fn walk(
     let walker = ignore::WalkBuilder::new(start)
         .require_git(false)
         .follow_links(true)
-        .filter_entry(|entry| entry.file_name() != ".specctl")
+        .hidden(false)
+        .filter_entry(move |entry| entry.file_name() != ".specctl" && kind.walks_into(entry))
         .build();
     for entry in walker {
         match entry {
@@ -81,7 +123,7 @@ fn walk(
                     continue;
                 }
                 let path = entry.path();
-                if !has_extension(path, extension) {
+                if !kind.matches(path) {
                     continue;
                 }
                 if path.to_str().is_none() {
@@ -128,9 +170,9 @@ fn describe_walk_error(root: &Path, err: &ignore::Error) -> String {
 }
 
 /// Whether `find` would pick the root-relative `path` (were it there) for `patterns` and
-/// `extension`: the same rule, asked of one path without walking.
-pub(crate) fn names(patterns: &[String], extension: &str, path: &str) -> bool {
-    if !has_extension(Path::new(path), extension) {
+/// `kind`: the same rule, asked of one path without walking.
+pub(crate) fn names(patterns: &[String], kind: FileKind, path: &str) -> bool {
+    if !kind.matches(Path::new(path)) {
         return false;
     }
     patterns.iter().any(|pattern| {
@@ -156,10 +198,6 @@ fn glob_base(pattern: &str) -> String {
         .join("/")
 }
 
-fn has_extension(path: &Path, extension: &str) -> bool {
-    path.extension().is_some_and(|e| e == extension)
-}
-
 pub(crate) fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     rel.components()
@@ -175,11 +213,57 @@ mod tests {
     #[test]
     fn one_path_is_named_as_a_walk_would_name_it() {
         let specs = vec!["specs".to_string(), "more/**/*.feature".to_string()];
-        assert!(names(&specs, "feature", "specs/a.feature"));
-        assert!(names(&specs, "feature", "more/x/b.feature"));
-        assert!(!names(&specs, "feature", "specs/a.md"));
-        assert!(!names(&specs, "feature", "other/a.feature"));
-        assert!(!names(&specs, "feature", "specsx/a.feature"));
+        let spec = FileKind::Spec;
+        assert!(names(&specs, spec, "specs/a.feature"));
+        assert!(names(&specs, spec, "more/x/b.feature"));
+        assert!(names(&specs, spec, "specs/.feature"));
+        assert!(names(&specs, spec, "specs/a.feature.md"));
+        assert!(!names(&specs, spec, "specs/a.md"));
+        assert!(!names(&specs, spec, "specs/a.featurex"));
+        assert!(!names(&specs, spec, "other/a.feature"));
+        assert!(!names(&specs, spec, "specsx/a.feature"));
+        assert!(names(&specs, FileKind::Aspect, "specs/a.md"));
+        assert!(!names(&specs, FileKind::Aspect, "specs/.md"));
+    }
+
+    #[test]
+    fn a_walk_finds_dot_feature_and_markdown_specs_but_not_other_hidden_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for file in [
+            "specs/.feature",
+            "specs/a.feature",
+            "specs/b.feature.md",
+            "specs/notes.md",
+            "specs/.hidden.feature",
+            "specs/.cache/c.feature",
+            "specs/sub/.feature",
+        ] {
+            let path = root.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "Feature: f\n").unwrap();
+        }
+        let found = find(root, &["specs".to_string()], FileKind::Spec);
+        assert_eq!(
+            found,
+            Found {
+                files: vec![
+                    "specs/.feature".into(),
+                    "specs/a.feature".into(),
+                    "specs/b.feature.md".into(),
+                    "specs/sub/.feature".into(),
+                ],
+                warnings: vec![],
+            }
+        );
+        let by_glob = find(root, &["specs/**/*.feature".to_string()], FileKind::Spec);
+        // A glob's `*` matches the empty name too, so `.feature` files are found by it as well.
+        assert_eq!(
+            by_glob.files,
+            ["specs/.feature", "specs/a.feature", "specs/sub/.feature"]
+        );
+        let named = find(root, &["specs/.feature".to_string()], FileKind::Spec);
+        assert_eq!(named.files, ["specs/.feature"]);
     }
 
     #[test]

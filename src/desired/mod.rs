@@ -12,11 +12,13 @@ mod stray;
 
 pub(crate) use stray::{feature_folders, no_items};
 
+pub use gherkin::Flavor;
 pub use item::{Aspect, DocString, Item, ItemKind, Scenario, Step};
 pub use spec::EVIDENCE_TAG;
 
 use crate::InputError;
 use crate::config::Config;
+use discover::FileKind;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -31,24 +33,31 @@ pub struct DesiredState {
     pub aspect_files: usize,
 }
 
-/// Reads every spec and aspect file of the project at `root`. An error in one file never
-/// stops the others from being read.
+/// Reads every spec and aspect file of the project at `root`, each spec file in the flavor its
+/// name says. An error in one file never stops the others from being read.
 pub fn load(root: &Path, config: &Config) -> DesiredState {
+    load_with(root, config, Flavor::for_file)
+}
+
+/// [`load`], with each spec file read in the flavor `flavor_of` gives for its root-relative
+/// path: how a caller asks for behave's `'''` doc strings, e.g.
+/// `|file| Flavor::for_file(file).with_behave_doc_strings()` for files behave runs.
+pub fn load_with(root: &Path, config: &Config, flavor_of: impl Fn(&str) -> Flavor) -> DesiredState {
     let mut state = DesiredState::default();
 
-    let specs = discover::find(root, &config.specs, "feature");
+    let specs = discover::find(root, &config.specs, FileKind::Spec);
     state.warnings.extend(specs.warnings);
     state.spec_files = specs.files.len();
     for file in &specs.files {
         let Some(text) = read(root, file, &mut state.errors) else {
             continue;
         };
-        let (items, errors) = spec::parse(file, &text, config);
+        let (items, errors) = spec::parse(file, &text, config, flavor_of(file));
         state.items.extend(items);
         push_with_source(&mut state.errors, errors, &text);
     }
 
-    let aspects = discover::find(root, &config.aspects, "md");
+    let aspects = discover::find(root, &config.aspects, FileKind::Aspect);
     state.warnings.extend(aspects.warnings);
     let mut names: HashMap<String, (String, usize)> = HashMap::new();
     for file in aspects.files.iter().filter(|f| !is_readme(f)) {
@@ -82,8 +91,8 @@ pub fn load(root: &Path, config: &Config) -> DesiredState {
 
 /// Every spec and aspect file the project has now, readable or not, without reading them.
 pub fn files(root: &Path, config: &Config) -> Vec<String> {
-    let specs = discover::find(root, &config.specs, "feature").files;
-    let aspects = discover::find(root, &config.aspects, "md").files;
+    let specs = discover::find(root, &config.specs, FileKind::Spec).files;
+    let aspects = discover::find(root, &config.aspects, FileKind::Aspect).files;
     specs
         .into_iter()
         .chain(aspects.into_iter().filter(|f| !is_readme(f)))
@@ -92,8 +101,8 @@ pub fn files(root: &Path, config: &Config) -> Vec<String> {
 
 /// Whether `path` is where a spec or an aspect lives (whether or not it exists now).
 pub fn is_desired_path(config: &Config, path: &str) -> bool {
-    discover::names(&config.specs, "feature", path)
-        || (discover::names(&config.aspects, "md", path) && !is_readme(path))
+    discover::names(&config.specs, FileKind::Spec, path)
+        || (discover::names(&config.aspects, FileKind::Aspect, path) && !is_readme(path))
 }
 
 /// Reads one aspect file's text into its item (what discovery does for each `aspects/*.md`).
@@ -101,9 +110,20 @@ pub fn parse_aspect(file: &str, text: &str) -> Result<Item, InputError> {
     aspect::parse(file, text)
 }
 
-/// Reads one feature file's text into its items and errors.
+/// Reads one feature file's text into its items and errors, in the flavor its name says.
 pub fn parse_feature(file: &str, text: &str, config: &Config) -> (Vec<Item>, Vec<InputError>) {
-    spec::parse(file, text, config)
+    spec::parse(file, text, config, Flavor::for_file(file))
+}
+
+/// Reads one feature file's text in `flavor`: `Flavor::for_file(file).with_behave_doc_strings()`
+/// accepts behave's `'''` doc strings.
+pub fn parse_feature_with(
+    file: &str,
+    text: &str,
+    config: &Config,
+    flavor: Flavor,
+) -> (Vec<Item>, Vec<InputError>) {
+    spec::parse(file, text, config, flavor)
 }
 
 /// An aspects folder often explains itself in a README, which is not an aspect.
@@ -144,4 +164,87 @@ fn push_with_source(into: &mut Vec<InputError>, errors: Vec<InputError>, text: &
             .into_iter()
             .map(|e| e.with_source(Some(source.clone()))),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (file, text) in files {
+            let path = dir.path().join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    const BEHAVE: &str =
+        "Feature: f\n  Scenario: quoted\n    Given a text\n      '''\n      hi\n      '''\n";
+
+    #[test]
+    fn markdown_and_dot_feature_files_become_items_with_their_full_names() {
+        let dir = project(&[
+            (
+                "specs/a.feature.md",
+                "# Feature: A\n## Scenario: Name\n* Given x\n",
+            ),
+            (
+                "specs/.feature",
+                "Feature: B\n  Scenario: Other\n    Given y\n",
+            ),
+        ]);
+        let state = load(dir.path(), &Config::default());
+        assert_eq!(state.errors, vec![]);
+        assert_eq!(state.spec_files, 2);
+        let ids: Vec<&str> = state.items.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["specs/.feature::Other", "specs/a.feature.md::Name"]);
+        let step = &state.items[1].scenario().unwrap().steps[0];
+        assert_eq!((step.keyword.as_str(), step.text.as_str()), ("Given ", "x"));
+        assert!(is_desired_path(&Config::default(), "specs/a.feature.md"));
+        assert_eq!(
+            files(dir.path(), &Config::default()),
+            ["specs/.feature", "specs/a.feature.md"]
+        );
+    }
+
+    #[test]
+    fn behave_doc_strings_are_read_where_the_caller_asks() {
+        let dir = project(&[("specs/b.feature", BEHAVE)]);
+        let plain = load(dir.path(), &Config::default());
+        assert_eq!(plain.items, vec![]);
+        assert_eq!(
+            plain
+                .errors
+                .iter()
+                .map(|e| (e.file.as_str(), e.line))
+                .collect::<Vec<_>>(),
+            [
+                ("specs/b.feature", 4),
+                ("specs/b.feature", 5),
+                ("specs/b.feature", 6)
+            ]
+        );
+        let behave = load_with(dir.path(), &Config::default(), |file| {
+            Flavor::for_file(file).with_behave_doc_strings()
+        });
+        assert_eq!(behave.errors, vec![]);
+        let step = &behave.items[0].scenario().unwrap().steps[0];
+        assert_eq!(
+            step.doc_string.as_ref().map(|d| d.content.as_str()),
+            Some("hi")
+        );
+        let (items, errors) = parse_feature_with(
+            "specs/b.feature",
+            BEHAVE,
+            &Config::default(),
+            Flavor::Behave,
+        );
+        assert_eq!((items.len(), errors.len()), (1, 0));
+        assert_eq!(
+            parse_feature("specs/b.feature", BEHAVE, &Config::default()).0,
+            vec![]
+        );
+    }
 }

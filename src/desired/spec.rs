@@ -1,7 +1,7 @@
-//! A `.feature` file becomes scenario items: one per pickle, as the official Gherkin
-//! implementations define them, each bound to the runner that proves it.
+//! A `.feature` (or `.feature.md`) file becomes scenario items: one per pickle, as the
+//! official Gherkin implementations define them, each bound to the runner that proves it.
 
-use super::gherkin::{self, Pickle, StepArgument};
+use super::gherkin::{self, Flavor, Pickle, StepArgument};
 use super::item::{DocString, Generation, Item, ItemKind, Scenario, Step, disambiguate_ids};
 use crate::InputError;
 use crate::config::{Config, PathsClaim};
@@ -10,10 +10,16 @@ use std::collections::HashMap;
 /// The tag that names a scenario's runner, as in `@evidence:behave`.
 pub const EVIDENCE_TAG: &str = "@evidence:";
 
-/// Parses one feature file. On a syntax error the file yields no items, only its errors, as
-/// the official parsers do; a scenario naming an unknown runner is listed and reported.
-pub(crate) fn parse(file: &str, text: &str, config: &Config) -> (Vec<Item>, Vec<InputError>) {
-    let document = match gherkin::parse(text) {
+/// Parses one feature file written in `flavor`. On a syntax error the file yields no items,
+/// only its errors, as the official parsers do; a scenario naming an unknown runner is listed
+/// and reported.
+pub(crate) fn parse(
+    file: &str,
+    text: &str,
+    config: &Config,
+    flavor: Flavor,
+) -> (Vec<Item>, Vec<InputError>) {
+    let document = match gherkin::parse_with(text, flavor) {
         Ok(document) => document,
         Err(errors) => {
             let errors = errors
@@ -121,22 +127,26 @@ fn runner_of(
     Some(name.to_string())
 }
 
+/// A step keeps every argument it has: recent Gherkin lets one step carry a data table and a
+/// doc string, and a dropped one would go unseen by the generation.
 fn step(s: gherkin::PickleStep) -> Step {
-    let (doc_string, data_table) = match s.argument {
-        Some(StepArgument::DocString {
-            content,
-            media_type,
-            ..
-        }) => (
-            Some(DocString {
+    let mut doc_string = None;
+    let mut data_table = None;
+    for argument in [s.argument, s.extra_argument].into_iter().flatten() {
+        match argument {
+            StepArgument::DocString {
                 content,
                 media_type,
-            }),
-            None,
-        ),
-        Some(StepArgument::DataTable { rows }) => (None, Some(rows)),
-        None => (None, None),
-    };
+                ..
+            } => {
+                doc_string = Some(DocString {
+                    content,
+                    media_type,
+                })
+            }
+            StepArgument::DataTable { rows } => data_table = Some(rows),
+        }
+    }
     Step {
         keyword: s.keyword,
         text: s.text,
@@ -197,6 +207,11 @@ fn bindings(config: &Config) -> HashMap<&str, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The loader's own choice of flavor, by file name.
+    fn parse(file: &str, text: &str, config: &Config) -> (Vec<Item>, Vec<InputError>) {
+        super::parse(file, text, config, Flavor::for_file(file))
+    }
 
     fn config(yaml: &str) -> Config {
         Config::parse(yaml).unwrap()
@@ -304,6 +319,58 @@ mod tests {
             base,
             g(&SHOP.replace("Feature: Shop\n", "Feature: Shop\n\n"), &cfg)
         );
+    }
+
+    const BOTH: &str = "Feature: f\n  Scenario: s\n    Given a step\n      | id | name |\n      | 1  | bob  |\n      \"\"\"json\n      hello\n      \"\"\"\n";
+
+    #[test]
+    fn a_step_with_a_table_and_a_doc_string_keeps_both() {
+        let (items, errors) = parse("a.feature", BOTH, &Config::default());
+        assert_eq!(errors, vec![]);
+        let steps = &items[0].scenario().unwrap().steps;
+        assert_eq!(
+            steps[0].data_table,
+            Some(vec![
+                vec!["id".into(), "name".into()],
+                vec!["1".into(), "bob".into()]
+            ])
+        );
+        assert_eq!(
+            steps[0].doc_string,
+            Some(DocString {
+                content: "hello".into(),
+                media_type: Some("json".into())
+            })
+        );
+        let json = serde_json::to_value(&items[0]).unwrap();
+        assert_eq!(json["steps"][0]["doc_string"]["content"], "hello");
+        assert_eq!(json["steps"][0]["doc_string"]["media_type"], "json");
+        assert_eq!(
+            json["steps"][0]["data_table"],
+            serde_json::json!([["id", "name"], ["1", "bob"]])
+        );
+    }
+
+    #[test]
+    fn editing_either_argument_of_a_step_changes_the_generation() {
+        let cfg = Config::default();
+        let g = |text: &str| parse("a.feature", text, &cfg).0[0].generation.clone();
+        let base = g(BOTH);
+        assert_eq!(base, g(BOTH));
+        assert_ne!(base, g(&BOTH.replace("bob", "ann")), "the table's edit");
+        assert_ne!(
+            base,
+            g(&BOTH.replace("hello", "bye")),
+            "the doc string's edit"
+        );
+        assert_ne!(
+            base,
+            g(&BOTH.replace("json", "yaml")),
+            "the media type's edit"
+        );
+        let doc_first = "Feature: f\n  Scenario: s\n    Given a step\n      \"\"\"json\n      hello\n      \"\"\"\n      | id | name |\n      | 1  | bob  |\n";
+        assert_ne!(g(doc_first), g(&doc_first.replace("bob", "ann")));
+        assert_ne!(g(doc_first), g(&doc_first.replace("hello", "bye")));
     }
 
     #[test]

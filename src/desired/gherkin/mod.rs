@@ -3,6 +3,8 @@
 
 mod ast;
 mod dialect;
+mod flavor;
+mod markdown;
 mod parser;
 mod pickle;
 mod token;
@@ -13,6 +15,8 @@ mod tests;
 use std::fmt;
 
 use serde::{Serialize, Serializer};
+
+pub use self::flavor::Flavor;
 
 pub use self::ast::{
     Background, Comment, DataTable, DocString, Document, Examples, Feature, FeatureChild, Rule,
@@ -170,10 +174,17 @@ impl Serialize for PickleStep {
     }
 }
 
-/// Parses a feature file. On failure returns every error found, in source order of discovery,
-/// capped like the official parser (it gives up after the eleventh).
+/// Parses a feature file as the official parsers do ([`Flavor::Classic`]). On failure returns
+/// every error found, in source order of discovery, capped like the official parser (it gives
+/// up after the eleventh).
 pub fn parse(source: &str) -> Result<Document, Vec<ParseError>> {
-    parser::parse(source)
+    parse_with(source, Flavor::Classic)
+}
+
+/// Parses a feature file written in `flavor`: Markdown Gherkin, or classic Gherkin with
+/// behave's `'''` doc strings. Errors as for [`parse`].
+pub fn parse_with(source: &str, flavor: Flavor) -> Result<Document, Vec<ParseError>> {
+    parser::parse(source, flavor)
 }
 
 /// The language codes usable in a `# language:` header, sorted.

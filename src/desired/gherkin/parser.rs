@@ -8,7 +8,7 @@ use super::ast::{
     RuleChild, Scenario, Step, TableRow,
 };
 use super::token::{self, Kind, Line, LineScanner, Token, TokenMatcher};
-use super::{Location, ParseError, Tag};
+use super::{Flavor, Location, ParseError, Tag};
 
 use Kind::{
     BackgroundLine as KBackground, Comment as KComment, DocStringSeparator as KDocSep,
@@ -159,14 +159,14 @@ struct OpenExamples {
 
 struct OpenDocString {
     location: Location,
-    delimiter: &'static str,
+    delimiter: String,
     media_type: String,
     lines: Vec<String>,
 }
 
-pub(crate) fn parse(source: &str) -> Result<Document, Vec<ParseError>> {
+pub(crate) fn parse(source: &str, flavor: Flavor) -> Result<Document, Vec<ParseError>> {
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
-    let mut parser = Parser::new(source);
+    let mut parser = Parser::new(source, flavor);
     parser.run();
     if parser.errors.is_empty() {
         Ok(parser.into_document())
@@ -199,11 +199,11 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
-    fn new(src: &'a str) -> Self {
+    fn new(src: &'a str, flavor: Flavor) -> Self {
         Parser {
             src,
             lines: LineScanner::new(src),
-            matcher: TokenMatcher::new(),
+            matcher: TokenMatcher::new(flavor),
             state: State::Start,
             errors: Vec::new(),
             stopped: false,
@@ -333,10 +333,12 @@ impl<'a> Parser<'a> {
             Token::Eof | Token::Empty => {}
             Token::Language => self.state = State::AfterLanguage,
             Token::Comment(text) => {
-                self.comments.push(Comment {
-                    location: line.location_at(1),
-                    text,
-                });
+                if let Some(text) = text {
+                    self.comments.push(Comment {
+                        location: line.location_at(1),
+                        text,
+                    });
+                }
                 self.state = match self.state {
                     State::FeatureLine => State::FeatureDescription,
                     State::RuleLine => State::RuleDescription,
@@ -348,11 +350,16 @@ impl<'a> Parser<'a> {
             }
             Token::Other(text) => self.on_other(text, line),
             Token::Tags(tags) => self.on_tags(tags, line),
-            Token::Title { keyword, name } => self.on_title(kind, keyword, name, line),
+            Token::Title {
+                keyword,
+                name,
+                column,
+            } => self.on_title(kind, keyword, name, line.location_at(column), line),
             Token::Step {
                 keyword,
                 keyword_type,
                 text,
+                column,
             } => {
                 let in_scenario = !matches!(
                     self.state,
@@ -365,7 +372,7 @@ impl<'a> Parser<'a> {
                 );
                 self.close_step();
                 self.step = Some(Step {
-                    location: line.location(),
+                    location: line.location_at(column),
                     keyword: keyword.to_string(),
                     keyword_type,
                     text,
@@ -466,8 +473,14 @@ impl<'a> Parser<'a> {
         )
     }
 
-    fn on_title(&mut self, kind: Kind, keyword: &str, name: String, line: &Line<'_>) {
-        let location = line.location();
+    fn on_title(
+        &mut self,
+        kind: Kind,
+        keyword: &str,
+        name: String,
+        location: Location,
+        line: &Line<'_>,
+    ) {
         let keyword = keyword.to_string();
         match kind {
             KFeature => {
@@ -548,12 +561,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn on_doc_string_separator(
-        &mut self,
-        delimiter: &'static str,
-        media_type: String,
-        line: &Line<'_>,
-    ) {
+    fn on_doc_string_separator(&mut self, delimiter: String, media_type: String, line: &Line<'_>) {
         let open = |in_scenario, after_table| {
             (
                 OpenDocString {
@@ -595,7 +603,7 @@ impl<'a> Parser<'a> {
                         location: doc.location,
                         media_type: (!doc.media_type.is_empty()).then_some(doc.media_type),
                         content: doc.lines.join("\n"),
-                        delimiter: doc.delimiter.to_string(),
+                        delimiter: doc.delimiter,
                     });
                 }
                 self.state = State::Step {

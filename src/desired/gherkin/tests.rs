@@ -582,6 +582,16 @@ fn never_panics_on_junk() {
         "Fonctionnalité:",
         "\u{85}",
         "a\u{0}b",
+        "'''",
+        "# Feature: f",
+        "## Scenario: s `@t`",
+        "### Examples:",
+        "- Given <a>",
+        "+ When `@x`",
+        "````json",
+        "  | --- | :-: |",
+        "`@a``@b` `@`",
+        "####### x",
     ];
     let separators = ["\n", "\r\n", "\r", ""];
     let mut rng = Lcg(42);
@@ -592,9 +602,11 @@ fn never_panics_on_junk() {
             source.push_str(fragments[rng.next() % fragments.len()]);
             source.push_str(separators[rng.next() % separators.len()]);
         }
-        if let Ok(doc) = parse(&source) {
-            for pickle in compile(&doc) {
-                assert!(serde_json::to_string(&pickle).is_ok());
+        for flavor in [Flavor::Classic, Flavor::Markdown, Flavor::Behave] {
+            if let Ok(doc) = parse_with(&source, flavor) {
+                for pickle in compile(&doc) {
+                    assert!(serde_json::to_string(&pickle).is_ok());
+                }
             }
         }
     }
@@ -604,8 +616,10 @@ fn never_panics_on_junk() {
             .map(|_| (rng.next() % 256) as u8)
             .collect();
         let source = String::from_utf8_lossy(&bytes);
-        if let Ok(doc) = parse(&source) {
-            compile(&doc);
+        for flavor in [Flavor::Classic, Flavor::Markdown, Flavor::Behave] {
+            if let Ok(doc) = parse_with(&source, flavor) {
+                compile(&doc);
+            }
         }
     }
 }
@@ -645,4 +659,301 @@ fn large_repetitive_inputs_stay_fast() {
     assert!(parse(&format!("{header}{deep}")).is_ok());
     let long_line = format!("{header}  | {} |\n", "y".repeat(1_000_000));
     assert!(parse(&long_line).is_ok());
+}
+
+/// One scenario of one step in `language`, read back as (feature keyword, scenario keyword,
+/// step keyword, step type).
+fn dialect_sample(source: &str) -> (String, String, String, KeywordType) {
+    let doc = match parse(source) {
+        Ok(doc) => doc,
+        Err(errors) => panic!("{source:?}: {errors:?}"),
+    };
+    let feature = doc.feature.clone().unwrap_or_else(|| panic!("no feature"));
+    let p = compile(&doc);
+    let step = &p[0].steps[0];
+    (
+        feature.keyword,
+        p[0].keyword.clone(),
+        step.keyword.clone(),
+        step.keyword_type,
+    )
+}
+
+#[test]
+fn languages_added_by_gherkin_42_parse() {
+    let be = dialect_sample("# language: be\nФіча: f\n  Сцэнарый: s\n    Няхай x\n");
+    assert_eq!(
+        be,
+        (
+            "Фіча".into(),
+            "Сцэнарый".into(),
+            "Няхай ".into(),
+            KeywordType::Context
+        )
+    );
+    let ml = dialect_sample("# language: ml\nസവിശേഷത: f\n  രംഗം: s\n    നൽകിയത് x\n");
+    assert_eq!(
+        ml,
+        (
+            "സവിശേഷത".into(),
+            "രംഗം".into(),
+            "നൽകിയത്".into(),
+            KeywordType::Context
+        )
+    );
+    let amh = dialect_sample("# language: amh\nስራ: f\n  ምሳሌ: s\n    የተሰጠ x\n");
+    assert_eq!(
+        amh,
+        (
+            "ስራ".into(),
+            "ምሳሌ".into(),
+            "የተሰጠ ".into(),
+            KeywordType::Context
+        )
+    );
+    for code in ["be", "ml", "amh"] {
+        assert!(languages().contains(&code), "{code}");
+    }
+}
+
+#[test]
+fn keywords_added_by_gherkin_42_parse() {
+    let ru = dialect_sample("# language: ru\nФича: f\n  Сценарий: s\n    Дано x\n");
+    assert_eq!(ru.0, "Фича");
+    let tr = dialect_sample(
+        "# language: tr\nGereksinim: f\n  Kural: r\n    Senaryo: s\n      Mevcut x\n      Ayrıca y\n",
+    );
+    assert_eq!(
+        tr,
+        (
+            "Gereksinim".into(),
+            "Senaryo".into(),
+            "Mevcut ".into(),
+            KeywordType::Context
+        )
+    );
+    let fa =
+        dialect_sample("# language: fa\nقابلیت: f\n  قانون: r\n    سناریو: s\n      فرض کنید x\n");
+    assert_eq!(fa.0, "قابلیت");
+    assert_eq!(fa.2, "فرض کنید ");
+    let ka = dialect_sample("# language: ka\nმოთხოვნა: f\n  მაგალითი: s\n    მოცემულია x\n");
+    assert_eq!(
+        ka,
+        (
+            "მოთხოვნა".into(),
+            "მაგალითი".into(),
+            "მოცემულია ".into(),
+            KeywordType::Context
+        )
+    );
+    let it = pickles("# language: it\nFunzionalità: f\n  Scenario: s\n    Dato x\n    Ed y\n");
+    assert_eq!(it[0].steps[1].keyword, "Ed ");
+    assert_eq!(it[0].steps[1].keyword_type, KeywordType::Context);
+    let ja =
+        parse("# language: ja\n機能: f\n  ルール: r\n    シナリオ: s\n      前提x\n      且つy\n")
+            .unwrap_or_default();
+    let Some(FeatureChild::Rule(rule)) = doc_child(&ja) else {
+        panic!("no rule: {ja:?}");
+    };
+    assert_eq!(rule.keyword, "ルール");
+    let p = compile(&ja);
+    assert_eq!(p[0].steps[1].keyword, "且つ");
+    assert_eq!(p[0].steps[1].text, "y");
+    // The examples keyword added to ru reads as one too.
+    let ru = pickles(
+        "# language: ru\nФича: f\n  Структура сценария: s <x>\n    Дано <x>\n  Значения:\n    | x |\n    | 1 |\n",
+    );
+    assert_eq!(ru[0].name, "s 1");
+}
+
+fn doc_child(doc: &Document) -> Option<&FeatureChild> {
+    doc.feature.as_ref().and_then(|f| f.children.first())
+}
+
+const MARKDOWN: &str = concat!(
+    "`@shop`\n",
+    "# Feature: Shop\n",
+    "\n",
+    "Some prose that is skipped.\n",
+    "\n",
+    "| a table | of markdown |\n",
+    "| ------- | ----------- |\n",
+    "\n",
+    "## Background:\n",
+    "+ Given a shop\n",
+    "\n",
+    "`@buy` `@big`\n",
+    "## Scenario Outline: Buy <n>\n",
+    "- When I buy <n>\n",
+    "  ```json\n",
+    "    {\"n\": <n>}\n",
+    "  ```\n",
+    "- Then I pay\n",
+    "  | n | price |\n",
+    "  | - | ----- |\n",
+    "  | 1 | 2     |\n",
+    "\n",
+    "####### Scenario: not a heading\n",
+    "### Examples:\n",
+    "  | n |\n",
+    "  | 1 |\n",
+);
+
+#[test]
+fn markdown_reads_headings_bullets_fences_tables_and_tag_spans() {
+    let doc = parse_with(MARKDOWN, Flavor::Markdown).unwrap_or_default();
+    let feature = doc.feature.clone().unwrap_or_else(|| panic!("no feature"));
+    assert_eq!(
+        (
+            feature.keyword.as_str(),
+            feature.name.as_str(),
+            feature.location
+        ),
+        ("Feature", "Shop", loc(2, 3))
+    );
+    assert_eq!(feature.tags[0].location, loc(1, 2));
+    // The separator rows of Markdown tables read as comments that are not kept, as officially.
+    assert_eq!(doc.comments, vec![]);
+    let p = compile(&doc);
+    assert_eq!(p.len(), 1);
+    assert_eq!((p[0].name.as_str(), p[0].location), ("Buy 1", loc(26, 3)));
+    let tags: Vec<&str> = p[0].tags.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(tags, ["@shop", "@buy", "@big"]);
+    let steps: Vec<(&str, &str, KeywordType, Location)> = p[0]
+        .steps
+        .iter()
+        .map(|s| {
+            (
+                s.keyword.as_str(),
+                s.text.as_str(),
+                s.keyword_type,
+                s.location,
+            )
+        })
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("Given ", "a shop", KeywordType::Context, loc(10, 3)),
+            ("When ", "I buy 1", KeywordType::Action, loc(14, 3)),
+            ("Then ", "I pay", KeywordType::Outcome, loc(18, 3)),
+        ]
+    );
+    assert_eq!(
+        doc_string(&p[0].steps[1]),
+        (
+            "  {\"n\": 1}".to_string(),
+            Some("json".to_string()),
+            "```".to_string()
+        )
+    );
+    assert_eq!(
+        table(&p[0].steps[2]),
+        vec![vec!["n", "price"], vec!["1", "2"]]
+    );
+}
+
+#[test]
+fn markdown_quirks_match_the_official_matcher() {
+    // No `# language:` header: the first line is the Feature line whatever it says.
+    let doc = parse_with(
+        "# language: fr\n## Scenario: s\n* Given x\n",
+        Flavor::Markdown,
+    )
+    .unwrap_or_default();
+    let feature = doc.feature.clone().unwrap_or_else(|| panic!("no feature"));
+    assert_eq!(
+        (
+            doc.language.as_str(),
+            feature.keyword.as_str(),
+            feature.name.as_str()
+        ),
+        ("en", "", "# language: fr")
+    );
+    // `* ` is a bullet, never a step keyword; longer fences hold shorter ones.
+    let p = pickles_with(
+        "# Feature: f\n## Scenario: s\n*  * Given x\n* Given y\n  ````\n  ```\n  ````\n",
+        Flavor::Markdown,
+    );
+    assert_eq!(p[0].steps.len(), 1);
+    assert_eq!(
+        doc_string(&p[0].steps[0]),
+        ("```".to_string(), None, "````".to_string())
+    );
+    // A heading that holds a `@tag` span is a tag line: the official reading, errors and all.
+    let errs = match parse_with(
+        "# Feature: f\n## Scenario: s `@t`\n* Given x\n",
+        Flavor::Markdown,
+    ) {
+        Ok(doc) => panic!("parsed: {doc:?}"),
+        Err(errs) => errs.iter().map(ToString::to_string).collect::<Vec<_>>(),
+    };
+    assert_eq!(
+        errs,
+        [
+            "(3:1): expected: #TagLine, #RuleLine, #Comment, #Empty, got '* Given x'",
+            "(4:0): unexpected end of file, expected: #TagLine, #RuleLine, #Comment, #Empty"
+        ]
+    );
+    // Classic parsing is untouched by all of this: there a `#` line is a comment.
+    let classic = parse("# Feature: f\n").unwrap_or_default();
+    assert_eq!((classic.feature, classic.comments.len()), (None, 1));
+}
+
+const BEHAVE: &str =
+    "Feature: f\n  Scenario: s\n    Given a text\n      '''\n      say \"\"\"hi\"\"\"\n      '''\n";
+
+#[test]
+fn behave_doc_strings_are_read_only_when_asked_for() {
+    let p = pickles_with(BEHAVE, Flavor::Behave);
+    assert_eq!(
+        doc_string(&p[0].steps[0]),
+        ("say \"\"\"hi\"\"\"".to_string(), None, "'''".to_string())
+    );
+    // The usual delimiters still work in the behave flavor.
+    let p = pickles_with(
+        "Feature: f\n Scenario: s\n  Given a\n   \"\"\"\n   '''\n   \"\"\"\n",
+        Flavor::Behave,
+    );
+    assert_eq!(doc_string(&p[0].steps[0]).0, "'''");
+    // Plain parsing keeps the official grammar, which has no `'''`.
+    assert_eq!(
+        errors(BEHAVE)[0],
+        "(4:7): expected: #EOF, #TableRow, #DocStringSeparator, #StepLine, #TagLine, #ExamplesLine, #ScenarioLine, #RuleLine, #Comment, #Empty, got '''''"
+    );
+    assert_eq!(
+        Flavor::for_file("a.feature").with_behave_doc_strings(),
+        Flavor::Behave
+    );
+    assert_eq!(
+        Flavor::for_file("a.feature.md").with_behave_doc_strings(),
+        Flavor::Markdown
+    );
+}
+
+fn pickles_with(source: &str, flavor: Flavor) -> Vec<Pickle> {
+    match parse_with(source, flavor) {
+        Ok(doc) => compile(&doc),
+        Err(errors) => panic!("unexpected errors: {errors:?}"),
+    }
+}
+
+#[test]
+fn a_lone_at_sign_is_no_tag_as_officially() {
+    // @cucumber/gherkin 42 (and the Java and Go parsers) skip an empty tag and refuse `@ foo`.
+    let tags = |source: &str| -> Vec<String> {
+        let doc = parse(source).unwrap_or_default();
+        let feature = doc.feature.unwrap_or_else(|| panic!("no feature"));
+        feature.tags.into_iter().map(|t| t.name).collect()
+    };
+    assert_eq!(tags("@\nFeature: f\n"), Vec::<String>::new());
+    assert_eq!(tags("@a @\nFeature: f\n"), ["@a"]);
+    assert_eq!(tags("@@\nFeature: f\n"), Vec::<String>::new());
+    assert_eq!(
+        errors("@ foo\nFeature: f\n"),
+        [
+            "(1:1): A tag may not contain whitespace",
+            "(1:1): expected: #EOF, #Language, #TagLine, #FeatureLine, #Comment, #Empty, got '@ foo'"
+        ]
+    );
 }

@@ -2,7 +2,8 @@
 //! row, doc string separator, tag line…) in the file's dialect.
 
 use super::dialect::{self, Dialect};
-use super::{KeywordType, Location, ParseError, TableCell, Tag};
+use super::markdown::MarkdownMatcher;
+use super::{Flavor, KeywordType, Location, ParseError, TableCell, Tag};
 
 /// Whitespace as JavaScript's `\s` and `trim()` see it: the reference implementation's
 /// definition, which differs from `char::is_whitespace` (it has U+FEFF, lacks U+0085).
@@ -64,7 +65,7 @@ impl Line<'_> {
 
     /// The line minus `indent_to_remove` leading characters, or minus all its indentation when
     /// it has less than that.
-    fn text_without_indent(&self, indent_to_remove: usize) -> &str {
+    pub(crate) fn text_without_indent(&self, indent_to_remove: usize) -> &str {
         if indent_to_remove > self.indent {
             return self.trimmed;
         }
@@ -178,20 +179,26 @@ impl Kind {
 pub(crate) enum Token {
     Eof,
     Empty,
-    Comment(String),
+    /// The line as the AST keeps it; `None` for a line that reads as a comment but is not kept
+    /// (Markdown's table separator row `| --- |`, as officially).
+    Comment(Option<String>),
     Tags(Vec<Tag>),
-    /// Feature, Rule, Background, Scenario (Outline) or Examples line.
+    /// Feature, Rule, Background, Scenario (Outline) or Examples line. `column` is where the
+    /// keyword starts (after a Markdown heading's `#`s).
     Title {
         keyword: &'static str,
         name: String,
+        column: usize,
     },
+    /// `column` is where the keyword starts (after a Markdown bullet).
     Step {
         keyword: &'static str,
         keyword_type: KeywordType,
         text: String,
+        column: usize,
     },
     DocStringSeparator {
-        delimiter: &'static str,
+        delimiter: String,
         media_type: String,
     },
     TableRow(Vec<TableCell>),
@@ -201,6 +208,8 @@ pub(crate) enum Token {
 
 const DOC_QUOTES: &str = "\"\"\"";
 const DOC_BACKTICKS: &str = "```";
+/// behave's third delimiter, accepted only in [`Flavor::Behave`].
+const DOC_SINGLE_QUOTES: &str = "'''";
 
 /// Decides what a line is, given what the parser is ready to accept. Stateful like the
 /// official one: the dialect follows `# language:` and an open doc string changes how lines
@@ -209,14 +218,19 @@ pub(crate) struct TokenMatcher {
     dialect: &'static Dialect,
     active_doc_string: Option<&'static str>,
     indent_to_remove: usize,
+    behave_doc_strings: bool,
+    /// Set for Markdown Gherkin, which classifies every line its own way.
+    markdown: Option<MarkdownMatcher>,
 }
 
 impl TokenMatcher {
-    pub(crate) fn new() -> Self {
+    pub(crate) fn new(flavor: Flavor) -> Self {
         TokenMatcher {
             dialect: dialect::default_dialect(),
             active_doc_string: None,
             indent_to_remove: 0,
+            behave_doc_strings: flavor == Flavor::Behave,
+            markdown: (flavor == Flavor::Markdown).then(MarkdownMatcher::default),
         }
     }
 
@@ -235,13 +249,16 @@ impl TokenMatcher {
             return Ok((kind == Kind::Eof).then_some(Token::Eof));
         };
         let dialect = self.dialect;
+        if let Some(markdown) = &mut self.markdown {
+            return Ok(markdown.try_match(dialect, kind, line));
+        }
         Ok(match kind {
             Kind::Eof => None,
             Kind::Empty => line.is_empty().then_some(Token::Empty),
             Kind::Comment => line
                 .trimmed
                 .starts_with('#')
-                .then(|| Token::Comment(line.text.to_string())),
+                .then(|| Token::Comment(Some(line.text.to_string()))),
             Kind::TagLine => {
                 if line.trimmed.starts_with('@') {
                     Some(Token::Tags(tags(line)?))
@@ -261,6 +278,7 @@ impl TokenMatcher {
                         keyword: keyword.as_str(),
                         keyword_type: *keyword_type,
                         text: trim(rest).to_string(),
+                        column: line.indent + 1,
                     })
             }),
             Kind::DocStringSeparator => self.doc_string_separator(line),
@@ -289,6 +307,9 @@ impl TokenMatcher {
 
     /// Whether the line is of that kind, building nothing: lookahead only needs to know.
     pub(crate) fn is_match(&mut self, kind: Kind, line: &Line<'_>) -> Result<bool, ParseError> {
+        if let Some(markdown) = &self.markdown {
+            return Ok(markdown.is_match(self.dialect, kind, line));
+        }
         match kind {
             Kind::Empty => Ok(line.is_empty()),
             Kind::Comment => Ok(line.trimmed.starts_with('#')),
@@ -307,13 +328,15 @@ impl TokenMatcher {
     fn doc_string_separator(&mut self, line: &Line<'_>) -> Option<Token> {
         match self.active_doc_string {
             None => {
-                let delimiter = [DOC_QUOTES, DOC_BACKTICKS]
+                let behave = self.behave_doc_strings.then_some(DOC_SINGLE_QUOTES);
+                let delimiter = [Some(DOC_QUOTES), Some(DOC_BACKTICKS), behave]
                     .into_iter()
+                    .flatten()
                     .find(|d| line.trimmed.starts_with(d))?;
                 self.active_doc_string = Some(delimiter);
                 self.indent_to_remove = line.indent;
                 Some(Token::DocStringSeparator {
-                    delimiter,
+                    delimiter: delimiter.to_string(),
                     media_type: trim(&line.trimmed[delimiter.len()..]).to_string(),
                 })
             }
@@ -324,7 +347,7 @@ impl TokenMatcher {
                 self.active_doc_string = None;
                 self.indent_to_remove = 0;
                 Some(Token::DocStringSeparator {
-                    delimiter,
+                    delimiter: delimiter.to_string(),
                     media_type: String::new(),
                 })
             }
@@ -364,6 +387,7 @@ fn title(line: &Line<'_>, keywords: &'static [String]) -> Option<Token> {
     title_keyword(line, keywords).map(|(keyword, rest)| Token::Title {
         keyword,
         name: trim(rest).to_string(),
+        column: line.indent + 1,
     })
 }
 
@@ -425,7 +449,7 @@ fn tags(line: &Line<'_>) -> Result<Vec<Tag>, ParseError> {
 
 /// Cells between pipes; what comes before the first pipe and after the last one is ignored.
 /// `\|`, `\\` and `\n` are escapes; any other backslash stays.
-fn table_cells(line: &Line<'_>) -> Vec<TableCell> {
+pub(crate) fn table_cells(line: &Line<'_>) -> Vec<TableCell> {
     let mut cells = Vec::new();
     let mut chars = line.trimmed.chars();
     let mut cell = String::new();
