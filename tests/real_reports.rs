@@ -504,6 +504,31 @@ fn behave_skipped_scenarios_with_and_without_show_skipped() {
     }
 }
 
+/// behave reads `'''` doc strings, which plain Gherkin does not: where the runner is behave,
+/// specctl reads them too, and the step's doc string is the one behave ran.
+#[test]
+fn behave_triple_single_quote_doc_strings() {
+    let (run, report) = behave_run("json", "");
+    let project = Project::new(
+        "behave-triple-single-quote",
+        &config(&["features"], &[("default", &run, report, &[])]),
+    );
+    let checked = project.check();
+    checked.expect(
+        "behave json",
+        &[
+            ("features/doc.feature::Single-quote doc string", "pass"),
+            ("features/doc.feature::Double-quote doc string", "pass"),
+        ],
+        &[],
+    );
+    let step = &checked.json["items"][0]["steps"][0];
+    assert_eq!(
+        step["doc_string"]["content"], "hello from '''\n  indented line",
+        "{step}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // cucumber-js
 

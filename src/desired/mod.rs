@@ -33,16 +33,30 @@ pub struct DesiredState {
     pub aspect_files: usize,
 }
 
-/// Reads every spec and aspect file of the project at `root`, each spec file in the flavor its
-/// name says. An error in one file never stops the others from being read.
+/// Reads every spec and aspect file of the project at `root`, each spec file in its flavor
+/// (see [`flavor_of`]). An error in one file never stops the others from being read.
 pub fn load(root: &Path, config: &Config) -> DesiredState {
-    load_with(root, config, Flavor::for_file)
+    load_with(root, config, |file| flavor_of(config, file))
 }
 
-/// [`load`], with each spec file read in the flavor `flavor_of` gives for its root-relative
-/// path: how a caller asks for behave's `'''` doc strings, e.g.
-/// `|file| Flavor::for_file(file).with_behave_doc_strings()` for files behave runs.
-pub fn load_with(root: &Path, config: &Config, flavor_of: impl Fn(&str) -> Flavor) -> DesiredState {
+/// How a spec file is read: Markdown for `*.feature.md`; and with behave's `'''` doc strings
+/// where the runner that proves the file (its `paths:` runner, else `default`) runs behave.
+/// Tags cannot decide it: they are read from the file being parsed.
+pub fn flavor_of(config: &Config, file: &str) -> Flavor {
+    let flavor = Flavor::for_file(file);
+    let behave = config
+        .file_runner(file)
+        .and_then(|name| config.evidence.get(name))
+        .is_some_and(crate::config::Runner::runs_behave);
+    if behave {
+        flavor.with_behave_doc_strings()
+    } else {
+        flavor
+    }
+}
+
+/// [`load`], with each spec file read in the flavor `flavor_of` gives for its root-relative path.
+fn load_with(root: &Path, config: &Config, flavor_of: impl Fn(&str) -> Flavor) -> DesiredState {
     let mut state = DesiredState::default();
 
     let specs = discover::find(root, &config.specs, FileKind::Spec);
@@ -110,9 +124,9 @@ pub fn parse_aspect(file: &str, text: &str) -> Result<Item, InputError> {
     aspect::parse(file, text)
 }
 
-/// Reads one feature file's text into its items and errors, in the flavor its name says.
+/// Reads one feature file's text into its items and errors, in its flavor ([`flavor_of`]).
 pub fn parse_feature(file: &str, text: &str, config: &Config) -> (Vec<Item>, Vec<InputError>) {
-    spec::parse(file, text, config, Flavor::for_file(file))
+    spec::parse(file, text, config, flavor_of(config, file))
 }
 
 /// Reads one feature file's text in `flavor`: `Flavor::for_file(file).with_behave_doc_strings()`
@@ -230,6 +244,11 @@ mod tests {
             Flavor::for_file(file).with_behave_doc_strings()
         });
         assert_eq!(behave.errors, vec![]);
+        // The config decides: a `default` runner that runs behave reads its files so.
+        let config = Config::parse("evidence:\n  default:\n    run: behave\n").unwrap();
+        assert_eq!(load(dir.path(), &config).errors, vec![]);
+        let pytest = Config::parse("evidence:\n  default:\n    run: pytest\n").unwrap();
+        assert_eq!(load(dir.path(), &pytest).errors.len(), 3);
         let step = &behave.items[0].scenario().unwrap().steps[0];
         assert_eq!(
             step.doc_string.as_ref().map(|d| d.content.as_str()),
