@@ -23,9 +23,10 @@ pub(crate) enum FileKind {
 
 impl FileKind {
     fn matches(self, path: &Path) -> bool {
+        // Lossy, so a name that is not UTF-8 is still found, and then refused with a warning.
         let name = path
             .file_name()
-            .and_then(|n| n.to_str())
+            .map(|n| n.to_string_lossy())
             .unwrap_or_default();
         match self {
             // `Path::extension` is `None` for `.feature`, so names are read whole.
