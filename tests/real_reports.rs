@@ -621,3 +621,39 @@ fn cucumber_js_messages_every_status_and_retries() {
         .check()
         .expect("cucumber-js messages", &verdicts, &says);
 }
+
+// ---------------------------------------------------------------------------------------
+// cucumber-rs
+
+/// cucumber-rs counts a row's line from the `Examples:` keyword, blank lines or not: with a
+/// blank line under the header, its line for the second row is the first row's real line.
+/// specctl counts as cucumber-rs does, so each row gets its own case.
+#[test]
+fn cucumber_rs_rows_under_a_blank_line() {
+    let dir = TempDir::new().expect("a temporary folder");
+    fs::create_dir_all(dir.path().join("specs")).expect("specs/");
+    fs::write(
+        dir.path().join("specs/sums.feature"),
+        "Feature: Sums\n  Scenario Outline: Add <a> and <b>\n    Given the number <a>\n    When I add <b>\n    Then the result is <c>\n\n    Examples:\n      | a | b | c |\n\n      | 1 | 2 | 3 |\n      | 2 | 2 | 5 |\n      | 3 | 4 | 7 |\n",
+    )
+    .expect("write the feature");
+    let run = format!(
+        "FIXTURE_JUNIT={{report}} {}",
+        shell_quote(&tools::cucumber_rs_fixture())
+    );
+    fs::write(
+        dir.path().join("specctl.yaml"),
+        config(&["specs"], &[("default", &run, "junit", &[])]),
+    )
+    .expect("write specctl.yaml");
+    let project = Project { dir };
+    project.check().expect(
+        "cucumber-rs junit",
+        &[
+            ("specs/sums.feature::Add 1 and 2", "pass"),
+            ("specs/sums.feature::Add 2 and 2", "fail"),
+            ("specs/sums.feature::Add 3 and 4", "pass"),
+        ],
+        &[("specs/sums.feature::Add 2 and 2", "sum mismatch: 4 != 5")],
+    );
+}

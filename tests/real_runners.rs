@@ -14,9 +14,8 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
-use support::tools::{self, FIXTURES, Python, setup, shell_quote};
+use support::tools::{self, FIXTURES, Python, shell_quote};
 
 /// Every item of `shop.feature` and the verdict its evidence must give.
 const EXPECTED: [(&str, &str); 6] = [
@@ -276,58 +275,6 @@ fn cucumber_js() -> PathBuf {
     tools::cucumber_js()
 }
 
-/// The `cucumber_rs_fixture` example, built (or found fresh) by cargo in this test's own
-/// target folder and profile: `cargo test --test real_runners` does not build examples.
 fn cucumber_rs_fixture() -> PathBuf {
-    // target[/<triple>]/<profile>/deps/real_runners-<hash>
-    let exe = std::env::current_exe().expect("the test's own path");
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>/deps");
-    let target_dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .expect("CARGO_TARGET_TMPDIR is target/tmp");
-    let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    cargo
-        .args([
-            "build",
-            "--locked",
-            "--quiet",
-            "--example",
-            "cucumber_rs_fixture",
-        ])
-        .arg("--manifest-path")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
-        .arg("--target-dir")
-        .arg(target_dir);
-    match profile_dir.file_name().and_then(|n| n.to_str()) {
-        Some("debug") => {}
-        Some("release") => {
-            cargo.arg("--release");
-        }
-        Some(profile) => {
-            cargo.args(["--profile", profile]);
-        }
-        None => panic!("no profile folder above {}", exe.display()),
-    }
-    if let Some(triple_dir) = profile_dir.parent()
-        && triple_dir != target_dir
-    {
-        let triple = triple_dir.file_name().expect("a target triple folder");
-        cargo.arg("--target").arg(triple);
-    }
-    let started = Instant::now();
-    setup("build the cucumber-rs fixture", &mut cargo);
-    eprintln!(
-        "cargo build --example cucumber_rs_fixture: {:?}",
-        started.elapsed()
-    );
-    let fixture = profile_dir.join("examples/cucumber_rs_fixture");
-    assert!(
-        fixture.is_file(),
-        "no fixture binary at {}",
-        fixture.display()
-    );
-    fixture
+    tools::cucumber_rs_fixture()
 }

@@ -98,6 +98,62 @@ pub fn cucumber_js() -> PathBuf {
     node_modules
 }
 
+/// The `cucumber_rs_fixture` example, built (or found fresh) by cargo in this test's own
+/// target folder and profile: `cargo test --test real_runners` does not build examples.
+pub fn cucumber_rs_fixture() -> PathBuf {
+    // target[/<triple>]/<profile>/deps/real_runners-<hash>
+    let exe = std::env::current_exe().expect("the test's own path");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>/deps");
+    let target_dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("CARGO_TARGET_TMPDIR is target/tmp");
+    let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cargo
+        .args([
+            "build",
+            "--locked",
+            "--quiet",
+            "--example",
+            "cucumber_rs_fixture",
+        ])
+        .arg("--manifest-path")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(target_dir);
+    match profile_dir.file_name().and_then(|n| n.to_str()) {
+        Some("debug") => {}
+        Some("release") => {
+            cargo.arg("--release");
+        }
+        Some(profile) => {
+            cargo.args(["--profile", profile]);
+        }
+        None => panic!("no profile folder above {}", exe.display()),
+    }
+    if let Some(triple_dir) = profile_dir.parent()
+        && triple_dir != target_dir
+    {
+        let triple = triple_dir.file_name().expect("a target triple folder");
+        cargo.arg("--target").arg(triple);
+    }
+    let started = Instant::now();
+    setup("build the cucumber-rs fixture", &mut cargo);
+    eprintln!(
+        "cargo build --example cucumber_rs_fixture: {:?}",
+        started.elapsed()
+    );
+    let fixture = profile_dir.join("examples/cucumber_rs_fixture");
+    assert!(
+        fixture.is_file(),
+        "no fixture binary at {}",
+        fixture.display()
+    );
+    fixture
+}
+
 /// The test-tools cache, outside the clone.
 fn cache() -> PathBuf {
     let dir = std::env::var_os("SPECCTL_TEST_TOOLS")
