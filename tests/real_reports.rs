@@ -35,21 +35,11 @@ impl Project {
     }
 
     fn check(&self) -> Checked {
-        let output = assert_cmd::Command::cargo_bin("specctl")
-            .expect("the specctl binary")
-            .current_dir(self.dir.path())
-            .args(["check", "--format", "json"])
-            .output()
-            .expect("run specctl");
-        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-        let json = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-            panic!("specctl's stdout is not JSON ({e}):\n{stdout}\nstderr:\n{stderr}")
-        });
+        let output = support::run_in(self.dir.path(), &["check", "--format", "json"]);
         Checked {
-            code: output.status.code(),
-            json,
-            stderr,
+            code: Some(output.code),
+            json: output.json(),
+            stderr: output.stderr,
         }
     }
 }

@@ -36,19 +36,24 @@ impl Project {
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
-        let output = assert_cmd::Command::cargo_bin("specctl")
-            .expect("the specctl binary")
-            .current_dir(self.dir.path())
-            .env_remove("NO_COLOR")
-            .args(args)
-            .output()
-            .expect("run specctl");
-        Run::from(output)
+        run_in(self.dir.path(), args)
     }
 
     pub fn path(&self) -> &std::path::Path {
         self.dir.path()
     }
+}
+
+/// The real binary, run in `dir`.
+pub fn run_in(dir: &std::path::Path, args: &[&str]) -> Run {
+    let output = assert_cmd::Command::cargo_bin("specctl")
+        .expect("the specctl binary")
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .args(args)
+        .output()
+        .expect("run specctl");
+    Run::from(output)
 }
 
 pub struct Run {

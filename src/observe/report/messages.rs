@@ -99,12 +99,18 @@ impl Envelopes {
     fn case(&self, started: &str, test_case: &str) -> Option<Case> {
         let (pickle_id, steps) = self.cases.get(test_case)?;
         let pickle = self.pickles.get(pickle_id)?;
-        // A row's pickle names the Outline, then the row: the row's line is the item's.
-        let line = array(&pickle["astNodeIds"])
-            .iter()
-            .rev()
-            .find_map(|id| self.lines.get(id.as_str().unwrap_or_default()))
-            .copied();
+        // Newer messages give the pickle's line; older ones only its nodes: a row's pickle
+        // names the Outline, then the row, and the row's line is the item's.
+        let line = pickle["location"]["line"]
+            .as_u64()
+            .map(|l| l as usize)
+            .or_else(|| {
+                array(&pickle["astNodeIds"])
+                    .iter()
+                    .rev()
+                    .find_map(|id| self.lines.get(id.as_str().unwrap_or_default()))
+                    .copied()
+            });
         let results = self.results.get(started).map(Vec::as_slice).unwrap_or(&[]);
         let (outcome, message) = if self.finished.contains_key(started) {
             outcome_of(results, steps, pickle)
