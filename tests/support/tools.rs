@@ -21,6 +21,13 @@ pub enum Python {
     PytestBdd6,
     /// The latest pytest-bdd on the day the lock was written (9.0.1, pytest 9.2.0).
     PytestBddLatest,
+    /// behave 1.3.3 with what the files of behave's own suite that `real_projects` runs
+    /// import (from its `py.requirements/testing.txt`).
+    BehaveSuite,
+    /// `PytestBdd6` with what tau-pytest-bdd's step modules import (requests, selenium).
+    TauPytestBdd6,
+    /// `PytestBddLatest` with what tau-pytest-bdd's step modules import (requests, selenium).
+    TauPytestBddLatest,
 }
 
 impl Python {
@@ -29,6 +36,9 @@ impl Python {
             Python::Behave => "behave.txt",
             Python::PytestBdd6 => "pytest-bdd-6.txt",
             Python::PytestBddLatest => "pytest-bdd-latest.txt",
+            Python::BehaveSuite => "behave-suite.txt",
+            Python::TauPytestBdd6 => "tau-pytest-bdd-6.txt",
+            Python::TauPytestBddLatest => "tau-pytest-bdd-latest.txt",
         }
     }
 }
