@@ -37,7 +37,7 @@ const REAL_PROJECTS: &str = "shared/real-projects";
 /// `issue.features/`, each with its own `steps/` and `environment.py`, so one runner each),
 /// with its `behave.ini` as shipped (`show_skipped = false`, `default_tags` leaving out
 /// `@xfail` and `@not_implemented`).
-const BEHAVE_FILES: [&str; 8] = [
+const BEHAVE_FILES: [&str; 10] = [
     // Rules and an Outline; one scenario fails here (behave's own expectation of what
     // `--tags-help` prints).
     "features/tags.help.feature",
@@ -55,10 +55,27 @@ const BEHAVE_FILES: [&str; 8] = [
     "issue.features/issue1252.feature",
     // Needs freezegun.
     "issue.features/issue1180.feature",
+    // behave's `'''` doc strings, which plain Gherkin does not allow.
+    "features/step.execute_steps.feature",
+    "issue.features/issue0044.feature",
 ];
 
 #[test]
 fn behave_suite() {
+    behave_suite_with("", "behave-v1.3.3 (behave 1.3.3)");
+}
+
+/// As a user would run it after specctl's hint: with `--show-skipped`, the scenarios behave
+/// skips are in the report, and `skipped`.
+#[test]
+fn behave_suite_showing_skipped() {
+    behave_suite_with(
+        "--show-skipped",
+        "behave-v1.3.3 (behave 1.3.3, --show-skipped)",
+    );
+}
+
+fn behave_suite_with(extra: &str, label: &str) {
     let Some(project) = Project::extract("behave-v1.3.3.tar.xz") else {
         return;
     };
@@ -71,7 +88,7 @@ fn behave_suite() {
     for (runner, base) in [("features", "features"), ("issues", "issue.features")] {
         let truth = project.truth_file(runner);
         let run = format!(
-            "PYTHONDONTWRITEBYTECODE=1 PYTHONPATH={} {} --no-color -f json -o {{report}} -f specctl_truth_behave:Truth -o {} {{features}}",
+            "PYTHONDONTWRITEBYTECODE=1 PYTHONPATH={} {} --no-color {extra} -f json -o {{report}} -f specctl_truth_behave:Truth -o {} {{features}}",
             shell_quote(Path::new(TRUTH_PLUGINS)),
             shell_quote(&behave),
             shell_quote(&truth),
@@ -88,7 +105,7 @@ fn behave_suite() {
     // suite is not written to run twice at once.
     let checked = project.check(&["--jobs", "1"]);
     let truth = project.read_truth(&["features", "issues"]);
-    compare("behave-v1.3.3 (behave 1.3.3)", &project, &checked, &truth);
+    compare(label, &project, &checked, &truth);
 }
 
 #[test]

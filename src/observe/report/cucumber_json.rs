@@ -129,9 +129,12 @@ fn outcome_of(element: &Value) -> (CaseOutcome, Option<String>) {
     if let Some(m) = undefined {
         return (CaseOutcome::Undefined, Some(m));
     }
+    // behave says what became of the scenario as a whole: a scenario its tags leave out
+    // has no step results at all (or none), yet is skipped, not passed.
     match element["status"].as_str() {
         Some("failed") => return (CaseOutcome::Failed, None),
-        Some("error") => return (CaseOutcome::Errored, None),
+        Some("error" | "hook_error" | "cleanup_error") => return (CaseOutcome::Errored, None),
+        Some("skipped" | "untested") => return (CaseOutcome::Skipped, None),
         _ => {}
     }
     if passed > 0
@@ -204,6 +207,29 @@ mod tests {
         assert_eq!(
             cases[0].message.as_deref(),
             Some("Then the result is 5\nASSERT FAILED: sum mismatch")
+        );
+    }
+
+    #[test]
+    fn behave_says_a_scenario_without_steps_was_skipped() {
+        let text = r#"[{"name": "F", "elements": [
+ {"type": "scenario", "name": "Empty", "location": "f.feature:3", "status": "skipped", "steps": []},
+ {"type": "scenario", "name": "Half", "location": "f.feature:5", "status": "skipped", "steps": [
+   {"keyword": "Given", "name": "x", "result": {"status": "passed"}}, {"keyword": "When", "name": "skip", "result": {"status": "skipped"}}]},
+ {"type": "scenario", "name": "Bare", "location": "f.feature:9", "steps": []}]}]"#;
+        let outcomes: Vec<_> = parse(text)
+            .unwrap()
+            .cases
+            .iter()
+            .map(|c| c.outcome)
+            .collect();
+        assert_eq!(
+            outcomes,
+            [
+                CaseOutcome::Skipped,
+                CaseOutcome::Skipped,
+                CaseOutcome::Passed
+            ]
         );
     }
 
