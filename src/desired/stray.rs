@@ -35,7 +35,16 @@ pub(crate) fn feature_folders(root: &Path) -> Vec<String> {
             folder
         });
     }
-    shallowest(folders).into_iter().take(SHOWN).collect()
+    let mut kept = shallowest(folders);
+    // The top-level folders first: they are where a project keeps its suite, and examples or
+    // fixtures deeper down should not crowd them out of the message.
+    kept.sort_by_key(|f| (f.matches('/').count(), f.clone()));
+    if kept.len() > SHOWN {
+        let more = kept.len() - SHOWN;
+        kept.truncate(SHOWN);
+        kept.push(format!("… and {more} more"));
+    }
+    kept
 }
 
 /// Why a project with no items is an error, and where its specs might be.
@@ -50,11 +59,22 @@ pub(crate) fn no_items(specs: &[String], aspects: &[String], folders: &[String])
             "{looked}: write a scenario in specs/*.feature or an aspect in aspects/*.md, or set `specs:` in specctl.yaml to where yours are"
         );
     }
-    let quoted: Vec<String> = folders.iter().map(|f| format!("`{f}`")).collect();
+    let named: Vec<&String> = folders.iter().filter(|f| !f.starts_with('…')).collect();
+    let quoted: Vec<String> = folders
+        .iter()
+        .map(|f| {
+            if f.starts_with('…') {
+                f.clone()
+            } else {
+                format!("`{f}`")
+            }
+        })
+        .collect();
+    let listed: Vec<&str> = named.iter().map(|f| f.as_str()).collect();
     format!(
-        "{looked}, but .feature files are in {}: set `specs: [{}]` in specctl.yaml",
+        "{looked}, but .feature files are in {}: set `specs:` in specctl.yaml to the ones that are specs, e.g. `specs: [{}]`",
         quoted.join(", "),
-        folders.join(", ")
+        listed.join(", ")
     )
 }
 
@@ -98,6 +118,15 @@ mod tests {
             feature_folders(dir.path()),
             ["docs", "features", "issue.features"]
         );
+        for n in 0..9 {
+            let path = dir.path().join(format!("examples/e{n}/features/x.feature"));
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "Feature: x\n").unwrap();
+        }
+        let folders = feature_folders(dir.path());
+        assert_eq!(folders[..3], ["docs", "features", "issue.features"]);
+        assert_eq!(folders.len(), SHOWN + 1);
+        assert_eq!(folders[SHOWN], "… and 4 more");
         let empty = tempfile::tempdir().unwrap();
         assert!(feature_folders(empty.path()).is_empty());
     }
@@ -112,7 +141,7 @@ mod tests {
                 &aspects,
                 &["features".into(), "issue.features".into()]
             ),
-            "no specs or aspects found in specs and aspects, but .feature files are in `features`, `issue.features`: set `specs: [features, issue.features]` in specctl.yaml"
+            "no specs or aspects found in specs and aspects, but .feature files are in `features`, `issue.features`: set `specs:` in specctl.yaml to the ones that are specs, e.g. `specs: [features, issue.features]`"
         );
         assert!(
             no_items(&specs, &aspects, &[])
