@@ -117,6 +117,16 @@ changes anything; --yes skips the question (needed without a terminal).\n\n\
 Exit codes: 0 restored; 1 declined; 2 no such turn, no snapshot, or not a git repository."
     )]
     Undo(UndoArgs),
+
+    /// Adopt an existing project: find its feature files and runner, write specctl.yaml
+    #[command(
+        long_about = "Adopt an existing project: find its .feature files (leaving out node_modules, target, virtualenvs, hidden folders and what .gitignore excludes) and the runner it already uses (behave, pytest-bdd, cucumber-js, cucumber-rs, godog), then write a commented specctl.yaml whose runners give exact reports, one per base folder with `paths:` where needed, and add .specctl/ to .gitignore. It never overwrites a specctl.yaml: --print shows what it would write. --example writes a small runnable project instead, for someone who has none.\n\n\
+Exit codes: 0 written (or printed); 2 nothing to adopt, or a file in the way.",
+        after_help = "Examples:\n  specctl init              adopt the project in this folder\n  \
+specctl init --print      show the specctl.yaml it would write\n  specctl init --example shop   \
+a small project to try specctl on"
+    )]
+    Init(InitArgs),
 }
 
 #[derive(Debug, Args)]
@@ -128,6 +138,21 @@ pub struct LogArgs {
     /// Show this turn in full: its prompt, the agent's output, the gates
     #[arg(long, value_name = "N")]
     pub turn: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The project's root folder [default: the current folder, or -C DIR]
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Print the specctl.yaml to stdout and write nothing
+    #[arg(long, conflicts_with = "example")]
+    pub print: bool,
+
+    /// Write a small runnable example project into DIR (new or empty) instead
+    #[arg(long)]
+    pub example: bool,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@ pub mod config;
 pub mod desired;
 pub mod exit;
 pub mod failpoint;
+pub mod init;
 pub mod input_error;
 pub mod observe;
 pub mod process;

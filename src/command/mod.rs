@@ -1,6 +1,7 @@
 //! One file per subcommand: each turns a parsed command line into output and an exit code.
 
 pub mod check;
+pub mod init;
 pub mod list;
 pub mod log;
 pub mod plan;
@@ -29,6 +30,7 @@ pub fn run(cli: &Cli) -> Exit {
         Command::Watch(args) => watch::run(cli, args),
         Command::Log(args) => log::run(cli, args),
         Command::Undo(args) => undo::run(cli, args),
+        Command::Init(args) => init::run(cli, args),
     }
 }
 
