@@ -74,20 +74,7 @@ pub fn detect(files: &[String], read: Read<'_>) -> Detected {
         }
     };
     let mut runners = behave(files, &mut unclaimed, &mut text);
-    for (kind, manifest, says) in [
-        (Kind::CucumberJs, "package.json", "@cucumber/cucumber"),
-        (Kind::CucumberRs, "Cargo.toml", "cucumber"),
-        (Kind::Godog, "go.mod", "github.com/cucumber/godog"),
-    ] {
-        runners.extend(by_manifest(
-            kind,
-            manifest,
-            says,
-            files,
-            &mut unclaimed,
-            &mut text,
-        ));
-    }
+    runners.extend(by_manifests(files, &mut unclaimed, &mut text));
     runners.extend(pytest_bdd(files, &mut unclaimed, &mut text));
     found.runners = runners;
     found.unclaimed = unclaimed;
@@ -181,21 +168,26 @@ fn behave(
     found
 }
 
-/// A runner known by its manifest (package.json, Cargo.toml, go.mod) naming it: it runs the
-/// unclaimed feature files under the manifest's folder.
-fn by_manifest(
-    kind: Kind,
-    manifest: &str,
-    says: &str,
+/// The manifests that name a runner, and what each says.
+const MANIFESTS: [(Kind, &str, &str); 3] = [
+    (Kind::CucumberJs, "package.json", "@cucumber/cucumber"),
+    (Kind::CucumberRs, "Cargo.toml", "cucumber"),
+    (Kind::Godog, "go.mod", "github.com/cucumber/godog"),
+];
+
+/// Runners known by a manifest (package.json, Cargo.toml, go.mod) naming them: each runs
+/// the unclaimed feature files under its manifest's folder, the deepest manifest first.
+fn by_manifests(
     files: &[String],
     unclaimed: &mut Vec<String>,
     text: &mut dyn FnMut(&str) -> Option<String>,
 ) -> Vec<Found> {
-    let mut found = Vec::new();
+    let mut candidates: Vec<(Kind, &str, &String, Vec<String>)> = Vec::new();
     for file in files {
-        if file.rsplit('/').next() != Some(manifest) {
+        let name = file.rsplit('/').next().unwrap_or(file);
+        let Some(&(kind, _, says)) = MANIFESTS.iter().find(|(_, m, _)| *m == name) else {
             continue;
-        }
+        };
         let Some(content) = text(file) else { continue };
         let tests = match kind {
             Kind::CucumberRs => cucumber_rs_tests(&content),
@@ -205,29 +197,36 @@ fn by_manifest(
             Kind::CucumberRs => !tests.is_empty(),
             _ => content.contains(says),
         };
-        if !names_it {
-            continue;
+        if names_it {
+            candidates.push((kind, says, file, tests));
         }
-        let base = folder_of(file).to_string();
-        let features = claim(unclaimed, &base);
-        if features.is_empty() {
-            continue;
-        }
-        let because = match kind {
-            Kind::CucumberRs => format!(
-                "{file} depends on cucumber and has a `harness = false` test ({})",
-                tests.join(", ")
-            ),
-            _ => format!("{file} names {says}"),
-        };
-        found.push(Found {
-            kind,
-            base,
-            features,
-            because,
-            tests,
-        });
     }
+    candidates.sort_by_key(|(_, _, file, _)| std::cmp::Reverse(file.matches('/').count()));
+    let mut found: Vec<Found> = candidates
+        .into_iter()
+        .filter_map(|(kind, says, file, tests)| {
+            let base = folder_of(file).to_string();
+            let features = claim(unclaimed, &base);
+            if features.is_empty() {
+                return None;
+            }
+            let because = match kind {
+                Kind::CucumberRs => format!(
+                    "{file} depends on cucumber and has a `harness = false` test ({})",
+                    tests.join(", ")
+                ),
+                _ => format!("{file} names {says}"),
+            };
+            Some(Found {
+                kind,
+                base,
+                features,
+                because,
+                tests,
+            })
+        })
+        .collect();
+    found.sort_by(|a, b| (a.kind, &a.base).cmp(&(b.kind, &b.base)));
     found
 }
 

@@ -16,7 +16,23 @@ fn spec_folders(d: &Detected) -> Vec<String> {
     for file in &d.unclaimed {
         folders.insert(top_folder(file, ""));
     }
-    // `a` covers `a/b`.
+    collapse(folders)
+}
+
+/// The folders a runner's `paths:` name: its base, or for a runner of the whole project
+/// (pytest-bdd, a root package.json) the folders of its own feature files, so that it does not
+/// claim another runner's.
+fn runner_folders(runner: &Found) -> Vec<String> {
+    let folders: BTreeSet<String> = runner
+        .features
+        .iter()
+        .map(|f| top_folder(f, &runner.base))
+        .collect();
+    collapse(folders)
+}
+
+/// `a` covers `a/b`, and `.` covers everything.
+fn collapse(folders: BTreeSet<String>) -> Vec<String> {
     let all: Vec<String> = folders.into_iter().collect();
     all.iter()
         .filter(|f| {
@@ -178,12 +194,17 @@ pub fn specctl_yaml(d: &Detected) -> String {
         out.push_str(&format!("    run: {}\n", yaml_string(&run)));
         out.push_str(&format!("    report: {report}\n"));
         if !alone {
-            let glob = if runner.base.is_empty() {
-                "**".to_string()
-            } else {
-                format!("{}/**", runner.base)
-            };
-            out.push_str(&format!("    paths: [{}]\n", yaml_string(&glob)));
+            let globs: Vec<String> = runner_folders(runner)
+                .iter()
+                .map(|f| {
+                    yaml_string(&if f == "." {
+                        "*".to_string()
+                    } else {
+                        format!("{f}/**")
+                    })
+                })
+                .collect();
+            out.push_str(&format!("    paths: [{}]\n", globs.join(", ")));
         }
     }
     out
