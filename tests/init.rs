@@ -334,7 +334,9 @@ fn a_file_it_cannot_read_is_a_warning_and_an_existing_config_is_never_overwritte
         again.stderr
     );
     assert!(
-        again.stderr.contains("run: behave --no-color --show-skipped"),
+        again
+            .stderr
+            .contains("run: behave --no-color --show-skipped"),
         "shows what it would write: {}",
         again.stderr
     );

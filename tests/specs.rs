@@ -146,6 +146,12 @@ fn the_file_holds(world: &mut Cli, path: String, text: String) {
     assert_eq!(actual.trim_end(), text, "{path}");
 }
 
+#[then(expr = "the file {string} contains {string}")]
+fn the_file_contains(world: &mut Cli, path: String, text: String) {
+    let actual = std::fs::read_to_string(world.dir.child(&path).path()).unwrap_or_default();
+    assert!(actual.contains(&text), "{path} lacks {text:?}:\n{actual}");
+}
+
 #[given("specctl watch is running")]
 fn watch_is_running(world: &mut Cli) {
     use std::io::BufRead;
