@@ -9,6 +9,11 @@
 //! scenario's line (a behave Outline row's own line), the filled-in steps and the outcome.
 //! The test maps that truth onto specctl's items itself and compares them by value.
 //!
+//! The `*_after_init` tests write no `specctl.yaml`: `specctl init` writes it, and
+//! `specctl check` runs it unedited. The truth plugins come in through the environment
+//! instead (the venv first in `PATH` and `PYTEST_ADDOPTS` for pytest, a `behave` shim first
+//! in `PATH` for behave).
+//!
 //! Where the data is missing the tests say so and pass, unless
 //! `SPECCTL_REQUIRE_REAL_PROJECTS=1`.
 
@@ -17,8 +22,10 @@ mod support;
 use assert_fs::TempDir;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::fs;
+use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -103,7 +110,7 @@ fn behave_suite_with(extra: &str, label: &str) {
     project.write_config(&yaml);
     // Both base folders' steps work in the same `__WORKDIR__` of the project root: behave's
     // suite is not written to run twice at once.
-    let checked = project.check(&["--jobs", "1"]);
+    let checked = project.check(&["--jobs", "1"], &[]);
     let truth = project.read_truth(&["features", "issues"]);
     compare(label, &project, &checked, &truth);
 }
@@ -131,7 +138,7 @@ fn tau(tools: Python, label: &str) {
         runner_yaml("default", &run, "cucumber-json", &[])
     );
     project.write_config(&yaml);
-    let checked = project.check(&[]);
+    let checked = project.check(&[], &[]);
     let truth = project.read_truth(&["default"]);
     compare(
         &format!("tau-pytest-bdd ({label})"),
@@ -168,7 +175,7 @@ fn vending_machine(tools: Python, label: &str) {
         )
     );
     project.write_config(&yaml);
-    let checked = project.check(&[]);
+    let checked = project.check(&[], &[]);
     let truth = project.read_truth(&["pytest"]);
     compare(
         &format!("vending-machine-pytest-bdd ({label})"),
@@ -201,6 +208,126 @@ fn runner_yaml(name: &str, run: &str, report: &str, paths: &[&str]) -> String {
         writeln!(yaml, "    paths: {paths}").expect("a String");
     }
     yaml
+}
+
+// ---------------------------------------------------------------------------------------
+// The projects after `specctl init`
+
+/// behave's own suite as `specctl init` adopts it (a runner per base folder, bound by
+/// `paths:`, with `--show-skipped`), checked on the same files as `behave_suite`.
+#[test]
+fn behave_suite_after_init() {
+    let Some(project) = Project::extract("behave-v1.3.3.tar.xz") else {
+        return;
+    };
+    project.init();
+    let behave = tools::python(Python::BehaveSuite).join("behave");
+    // Each base folder's runner is its own behave process: the shim gives each its own
+    // truth file.
+    let shims = project.dir.path().join("shims");
+    let truths = project.dir.path().join("truth-behave");
+    fs::create_dir(&shims).expect("make the shim folder");
+    fs::create_dir(&truths).expect("make the truth folder");
+    let shim = shims.join("behave");
+    fs::write(
+        &shim,
+        format!(
+            "#!/bin/sh\n\
+             # behave with the truth formatter added, one truth file per run.\n\
+             truth=$(mktemp {}/truth-XXXXXX) || exit 70\n\
+             exec {} -f specctl_truth_behave:Truth -o \"$truth\" \"$@\"\n",
+            shell_quote(&truths),
+            shell_quote(&behave),
+        ),
+    )
+    .expect("write the behave shim");
+    fs::set_permissions(&shim, fs::Permissions::from_mode(0o755)).expect("make the shim runnable");
+    let env = [
+        ("PATH", path_with(&shims)),
+        ("PYTHONPATH", TRUTH_PLUGINS.into()),
+        ("PYTHONDONTWRITEBYTECODE", "1".into()),
+    ];
+    // As in `behave_suite`: both base folders' steps work in the same `__WORKDIR__`.
+    let mut args = vec!["--jobs", "1"];
+    args.extend(BEHAVE_FILES);
+    let checked = project.check(&args, &env);
+    let mut files: Vec<(String, PathBuf)> = fs::read_dir(&truths)
+        .expect("list the truth folder")
+        .map(|e| {
+            let path = e.expect("a directory entry").path();
+            let name = path.file_name().expect("a file name").to_string_lossy();
+            (format!("behave ({name})"), path)
+        })
+        .collect();
+    files.sort();
+    // The selection has files of two base folders, so two behave runs.
+    assert_eq!(
+        files.len(),
+        2,
+        "behave should have run once per base folder (features/, issue.features/), wrote {files:?}\n{}",
+        checked.context()
+    );
+    let truth = project.read_truth_files(&files);
+    compare(
+        "behave-v1.3.3 after specctl init (behave 1.3.3)",
+        &project,
+        &checked,
+        &truth,
+    );
+}
+
+#[test]
+fn tau_pytest_bdd_latest_after_init() {
+    let Some(project) = Project::extract("tau-pytest-bdd.tar.xz") else {
+        return;
+    };
+    project.init();
+    let env = pytest_env(&project, Python::TauPytestBddLatest);
+    let checked = project.check(&[], &env);
+    let truth = project.read_truth(&["default"]);
+    compare(
+        "tau-pytest-bdd after specctl init (pytest-bdd latest)",
+        &project,
+        &checked,
+        &truth,
+    );
+}
+
+#[test]
+fn vending_machine_pytest_bdd_latest_after_init() {
+    let Some(project) = Project::extract("vending-machine-pytest-bdd.tar.xz") else {
+        return;
+    };
+    project.init();
+    let env = pytest_env(&project, Python::PytestBddLatest);
+    let checked = project.check(&[], &env);
+    let truth = project.read_truth(&["default"]);
+    compare(
+        "vending-machine-pytest-bdd after specctl init (pytest-bdd latest)",
+        &project,
+        &checked,
+        &truth,
+    );
+}
+
+/// What init's `python -m pytest --cucumberjson={report}` needs to be the venv's pytest of
+/// `tools` with the truth plugin writing runner `default`'s truth.
+fn pytest_env(project: &Project, tools: Python) -> Vec<(&'static str, OsString)> {
+    vec![
+        ("PATH", path_with(&tools::python(tools))),
+        ("PYTEST_ADDOPTS", "-p specctl_truth_pytest".into()),
+        ("PYTHONPATH", TRUTH_PLUGINS.into()),
+        ("SPECCTL_TRUTH", project.truth_file("default").into()),
+        ("PYTHONDONTWRITEBYTECODE", "1".into()),
+    ]
+}
+
+/// This process's `PATH` with `first` before it.
+fn path_with(first: &Path) -> OsString {
+    let rest = std::env::var_os("PATH").unwrap_or_default();
+    let mut paths = vec![first.to_path_buf()];
+    paths.extend(std::env::split_paths(&rest));
+    std::env::join_paths(paths).expect("a PATH")
 }
 
 // ---------------------------------------------------------------------------------------
@@ -291,15 +418,62 @@ impl Project {
         fs::write(self.root.join("specctl.yaml"), yaml).expect("write specctl.yaml");
     }
 
-    fn check(&self, extra: &[&str]) -> Checked {
+    /// `specctl init` in the project's root: it must succeed, write `specctl.yaml` and add
+    /// `.specctl/` to the `.gitignore` the project ships. Prints the `specctl.yaml`.
+    fn init(&self) {
+        let gitignore = self.root.join(".gitignore");
+        let shipped = fs::read_to_string(&gitignore).unwrap_or_else(|e| {
+            panic!(
+                "{} ships no .gitignore to compare with ({e})",
+                self.root.display()
+            )
+        });
+        let output = self
+            .specctl()
+            .arg("init")
+            .output()
+            .expect("run specctl init");
+        let context = format!(
+            "stdout:\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "specctl init in {} failed\n{context}",
+            self.root.display()
+        );
+        let yaml = fs::read_to_string(self.root.join("specctl.yaml")).unwrap_or_else(|e| {
+            panic!(
+                "specctl init wrote no specctl.yaml in {} ({e})\n{context}",
+                self.root.display()
+            )
+        });
+        let separator = if shipped.is_empty() || shipped.ends_with('\n') {
+            ""
+        } else {
+            "\n"
+        };
+        assert_eq!(
+            fs::read_to_string(&gitignore).expect("read .gitignore after init"),
+            format!("{shipped}{separator}# specctl's own state\n.specctl/\n"),
+            "specctl init should add .specctl/ to .gitignore\n{context}"
+        );
+        eprintln!(
+            "specctl init wrote {}:\n{yaml}",
+            self.root.join("specctl.yaml").display()
+        );
+    }
+
+    /// `specctl check --format json` with `extra` arguments and `env` set.
+    fn check(&self, extra: &[&str], env: &[(&str, OsString)]) -> Checked {
         let started = Instant::now();
-        let output = assert_cmd::Command::cargo_bin("specctl")
-            .expect("the specctl binary")
-            .current_dir(&self.root)
-            .env_remove("CARGO_MANIFEST_DIR")
-            .env_remove("CARGO_WORKSPACE_DIR")
+        let output = self
+            .specctl()
             .args(["check", "--format", "json"])
             .args(extra)
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .output()
             .expect("run specctl");
         let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
@@ -315,12 +489,30 @@ impl Project {
         }
     }
 
+    /// The binary, in the project's root, without cargo's variables.
+    fn specctl(&self) -> assert_cmd::Command {
+        let mut command = assert_cmd::Command::cargo_bin("specctl").expect("the specctl binary");
+        command
+            .current_dir(&self.root)
+            .env_remove("CARGO_MANIFEST_DIR")
+            .env_remove("CARGO_WORKSPACE_DIR");
+        command
+    }
+
     /// The scenarios the runners' truth files name, each file required.
     fn read_truth(&self, runners: &[&str]) -> Vec<Truth> {
+        let files: Vec<(String, PathBuf)> = runners
+            .iter()
+            .map(|r| (r.to_string(), self.truth_file(r)))
+            .collect();
+        self.read_truth_files(&files)
+    }
+
+    /// The scenarios the truth files name, each `(runner, file)` required.
+    fn read_truth_files(&self, files: &[(String, PathBuf)]) -> Vec<Truth> {
         let mut all = Vec::new();
-        for runner in runners {
-            let path = self.truth_file(runner);
-            let text = fs::read_to_string(&path).unwrap_or_else(|e| {
+        for (runner, path) in files {
+            let text = fs::read_to_string(path).unwrap_or_else(|e| {
                 panic!(
                     "runner `{runner}` wrote no truth file {} ({e}): did it start?",
                     path.display()
@@ -349,6 +541,17 @@ struct Checked {
     json: Value,
     stderr: String,
     took: Duration,
+}
+
+impl Checked {
+    /// specctl's JSON and stderr, for a panic message.
+    fn context(&self) -> String {
+        let pretty = serde_json::to_string_pretty(&self.json).expect("JSON");
+        format!(
+            "specctl's JSON:\n{pretty}\nspecctl's stderr:\n{}",
+            self.stderr
+        )
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -533,11 +736,7 @@ fn item_of(truth: &Truth, items: &[Listed<'_>]) -> Result<usize, String> {
 
 /// Prints the table and asserts that every item's verdict is the runner's own.
 fn compare(project_name: &str, project: &Project, checked: &Checked, truth: &[Truth]) {
-    let pretty = serde_json::to_string_pretty(&checked.json).expect("JSON");
-    let context = format!(
-        "specctl's JSON:\n{pretty}\nspecctl's stderr:\n{}",
-        checked.stderr
-    );
+    let context = checked.context();
     let items: Vec<Listed<'_>> = checked.json["items"]
         .as_array()
         .unwrap_or_else(|| panic!("{project_name}: no items array\n{context}"))
