@@ -92,6 +92,8 @@ impl Config {
             .iter()
             .filter(|(_, r)| {
                 r.paths.iter().any(|p| {
+                    // `./features/**` names what `features/**` names, as under `specs:`.
+                    let p = p.trim_start_matches("./");
                     globset::Glob::new(p).is_ok_and(|g| g.compile_matcher().is_match(file))
                 })
             })

@@ -271,6 +271,11 @@ mod tests {
         assert_eq!(runners, [Some("legacy"), Some("slow"), Some("slow")]);
         let (items, _) = parse("specs/shop.feature", SHOP, &cfg);
         assert_eq!(items[0].runner(), Some("default"));
+        let dotted = config("evidence:\n  legacy: {run: z, paths: [\"./old/**\"]}\n");
+        assert_eq!(
+            parse("old/shop.feature", SHOP, &dotted).0[0].runner(),
+            Some("legacy")
+        );
         let two = config(
             "evidence:\n  a: {run: x, paths: [\"**\"]}\n  b: {run: y, paths: [\"old/*\"]}\n  slow: {run: y}\n",
         );

@@ -71,7 +71,11 @@ fn name_of(runner: &Found, alone: bool) -> String {
             }
         })
         .collect();
-    let folder = folder.trim_matches('-');
+    let folder = folder
+        .split('-')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
     if folder.is_empty() {
         runner.kind.as_str().to_string()
     } else {
@@ -153,6 +157,45 @@ fn quote(text: &str) -> String {
     }
 }
 
+/// A runner's `paths:`: a glob per folder of its files; but where such a glob would take in
+/// another runner's file (nested base folders, a runner of the project root), its files one
+/// by one, so that no file is claimed by two.
+fn paths_of(runner: &Found, d: &Detected) -> Vec<String> {
+    let folders = runner_folders(runner);
+    let globs: Vec<String> = folders
+        .iter()
+        .filter(|f| *f != ".")
+        .map(|f| format!("{}/**", glob_escape(f)))
+        .collect();
+    let others = d
+        .runners
+        .iter()
+        .filter(|r| !std::ptr::eq(*r, runner))
+        .flat_map(|r| &r.features);
+    let overlaps = others.clone().any(|f| {
+        globs.iter().any(|g| {
+            globset::GlobBuilder::new(g)
+                .literal_separator(true)
+                .build()
+                .is_ok_and(|g| g.compile_matcher().is_match(f))
+        })
+    });
+    if folders.iter().any(|f| f == ".") || overlaps {
+        return runner.features.iter().map(|f| glob_escape(f)).collect();
+    }
+    globs
+}
+
+/// A path as a glob that matches only itself: `[`, `*` and the like in brackets.
+fn glob_escape(path: &str) -> String {
+    path.chars()
+        .map(|c| match c {
+            '*' | '?' | '[' | ']' | '{' | '}' => format!("[{c}]"),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
 /// The whole file.
 pub fn specctl_yaml(d: &Detected) -> String {
     let mut out = String::from(
@@ -161,7 +204,14 @@ pub fn specctl_yaml(d: &Detected) -> String {
     );
     out.push_str("specs:\n");
     for folder in spec_folders(d) {
-        out.push_str(&format!("  - {}\n", yaml_string(&folder)));
+        // A folder whose name reads as a glob is given as one that matches only its files.
+        let escaped = glob_escape(&folder);
+        let entry = if escaped == folder {
+            folder
+        } else {
+            format!("{escaped}/**")
+        };
+        out.push_str(&format!("  - {}\n", yaml_string(&entry)));
     }
     if d.runners.is_empty() {
         out.push_str(
@@ -177,6 +227,7 @@ pub fn specctl_yaml(d: &Detected) -> String {
     out.push_str("\nevidence:\n");
     let alone = d.runners.len() == 1;
     let mut explained: BTreeSet<Kind> = BTreeSet::new();
+    let mut names: BTreeSet<String> = BTreeSet::new();
     for runner in &d.runners {
         let (run, report, comment) = command(runner);
         out.push_str(&format!(
@@ -190,35 +241,37 @@ pub fn specctl_yaml(d: &Detected) -> String {
                 out.push_str(&format!("  # {line}\n"));
             }
         }
-        out.push_str(&format!("  {}:\n", name_of(runner, alone)));
+        let mut name = name_of(runner, alone);
+        // `a b` and `a-b` make one name: the second gets a number.
+        let stem = name.clone();
+        let mut n = 1;
+        while !names.insert(name.clone()) {
+            n += 1;
+            name = format!("{stem}-{n}");
+        }
+        out.push_str(&format!("  {name}:\n"));
         out.push_str(&format!("    run: {}\n", yaml_string(&run)));
         out.push_str(&format!("    report: {report}\n"));
         if !alone {
-            let globs: Vec<String> = runner_folders(runner)
-                .iter()
-                .map(|f| {
-                    yaml_string(&if f == "." {
-                        "*".to_string()
-                    } else {
-                        format!("{f}/**")
-                    })
-                })
-                .collect();
+            let globs: Vec<String> = paths_of(runner, d).iter().map(|g| yaml_string(g)).collect();
             out.push_str(&format!("    paths: [{}]\n", globs.join(", ")));
         }
     }
     out
 }
 
-/// A YAML scalar: plain where that is safe, else double-quoted (as JSON writes it).
+/// A YAML scalar: plain where nothing in it could mean more to YAML (letters, digits and
+/// `_./-*`), else double-quoted, as JSON writes it.
 fn yaml_string(text: &str) -> String {
     let plain = !text.is_empty()
-        && !text.starts_with([
-            '{', '[', '*', '&', '!', '|', '>', '\'', '"', '%', '@', '`', '-', '?', ':', '#',
-        ])
-        && !text.contains(": ")
-        && !text.contains(" #")
-        && !text.ends_with(':');
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_./-".contains(c))
+        && !text.starts_with('-')
+        && !matches!(
+            text.to_ascii_lowercase().as_str(),
+            "null" | "true" | "false" | "yes" | "no" | "on" | "off"
+        );
     if plain {
         text.to_string()
     } else {
@@ -302,6 +355,81 @@ mod tests {
             "cd 'rs crate' && cargo test --quiet --test bdd"
         );
         assert!(config.evidence["behave-features"].runs_behave());
+    }
+
+    #[test]
+    fn odd_folder_names_nested_bases_and_a_root_runner_never_claim_a_file_twice() {
+        let d = Detected {
+            runners: vec![
+                found(Kind::Behave, "features", &["features/a.feature"]),
+                found(Kind::Behave, "features/sub", &["features/sub/b.feature"]),
+                found(Kind::Behave, "a b", &["a b/c.feature"]),
+                found(Kind::Behave, "a-b", &["a-b/d.feature"]),
+                found(
+                    Kind::Behave,
+                    "[draft], null: #x",
+                    &["[draft], null: #x/e.feature"],
+                ),
+                found(Kind::PytestBdd, "", &["top.feature", "tests/f.feature"]),
+            ],
+            ..Detected::default()
+        };
+        let yaml = specctl_yaml(&d);
+        let config = Config::parse(&yaml).unwrap_or_else(|e| panic!("{e:?}\n{yaml}"));
+        assert_eq!(
+            config.evidence["behave-features"].paths,
+            ["features/a.feature"]
+        );
+        assert_eq!(
+            config.evidence["behave-features-sub"].paths,
+            ["features/sub/**"]
+        );
+        assert_eq!(config.evidence["behave-a-b-2"].paths, ["a-b/**"]);
+        assert_eq!(
+            config.evidence["pytest-bdd"].paths,
+            ["top.feature", "tests/f.feature"]
+        );
+        assert_eq!(
+            config.evidence["behave-draft-null-x"].paths,
+            ["[[]draft[]], null: #x/**"]
+        );
+        let files = [
+            "features/a.feature",
+            "features/sub/b.feature",
+            "a b/c.feature",
+            "a-b/d.feature",
+            "[draft], null: #x/e.feature",
+            "top.feature",
+            "tests/f.feature",
+        ];
+        for file in files {
+            assert!(
+                matches!(config.paths_claim(file), crate::config::PathsClaim::One(_)),
+                "{file}: {:?}\n{yaml}",
+                config.paths_claim(file)
+            );
+        }
+        // A feature file at the root makes the root the one spec folder.
+        assert_eq!(config.specs, ["."]);
+        let odd = Detected {
+            runners: vec![found(
+                Kind::Behave,
+                "[draft], null: #x",
+                &["[draft], null: #x/e.feature"],
+            )],
+            ..Detected::default()
+        };
+        let config = Config::parse(&specctl_yaml(&odd)).unwrap();
+        assert_eq!(config.specs, ["[[]draft[]], null: #x/**"]);
+        let dir = tempfile::tempdir().unwrap();
+        for file in ["[draft], null: #x/e.feature", "d/f.feature"] {
+            let path = dir.path().join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "Feature: F\n  Scenario: S\n    Given x\n").unwrap();
+        }
+        let state = crate::desired::load(dir.path(), &config);
+        let read: Vec<&str> = state.items.iter().map(|i| i.file.as_str()).collect();
+        assert_eq!(read, ["[draft], null: #x/e.feature"]);
     }
 
     #[test]

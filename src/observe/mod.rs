@@ -100,7 +100,13 @@ pub async fn observe(
 ) -> Observed {
     let (tasks, immediate) = plan(config, all, items);
     let total = tasks.len();
-    let mut set = spawn(tasks, root, config, &options);
+    let mut files: Vec<String> = all
+        .iter()
+        .filter(|i| i.is_scenario())
+        .map(|i| i.file.clone())
+        .collect();
+    files.dedup();
+    let mut set = spawn(tasks, root, config, &options, Arc::new(files));
     let mut observed = Observed {
         processes: total,
         ..Observed::default()
@@ -175,6 +181,7 @@ fn spawn(
     root: &Path,
     config: &Config,
     options: &Options,
+    files: Arc<Vec<String>>,
 ) -> JoinSet<runner::BatchResult> {
     let semaphore = Arc::new(Semaphore::new(options.jobs.max(1)));
     let root: Arc<PathBuf> = Arc::new(root.to_path_buf());
@@ -188,6 +195,7 @@ fn spawn(
             options.interrupt.clone(),
         );
         let registry = options.registry.clone();
+        let files = files.clone();
         set.spawn(async move {
             let _permit = semaphore.acquire_owned().await;
             if *interrupt.borrow() {
@@ -203,6 +211,7 @@ fn spawn(
                         name: &name,
                         items: &items,
                         others: &others,
+                        files: &files,
                         registry: registry.as_deref(),
                     };
                     runner::run(&root, runner, batch, interrupt).await

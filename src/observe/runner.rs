@@ -28,6 +28,8 @@ pub struct Batch<'a> {
     pub items: &'a [Item],
     /// Its other scenarios: a report may mention those too, so they are not warned about.
     pub others: &'a [Item],
+    /// Every feature file of the project, for telling its paths apart in the report.
+    pub files: &'a [String],
     pub registry: Option<&'a crate::process::Registry>,
 }
 
@@ -41,6 +43,7 @@ pub async fn run(
         name,
         items,
         others,
+        files,
         registry,
     } = batch;
     let scratch = match crate::process::scratch::tempdir("specctl-report-") {
@@ -83,6 +86,7 @@ pub async fn run(
         file: &report_file,
         dir: &report_dir,
         root,
+        files,
     };
     judge(name, runner, items, others, &finished, &reports)
 }
@@ -92,6 +96,7 @@ struct Reports<'a> {
     file: &'a Path,
     dir: &'a Path,
     root: &'a Path,
+    files: &'a [String],
 }
 
 /// Everything after the process ended: the verdict of each item, from the way it ended, its
@@ -148,6 +153,7 @@ fn judge(
         format: runner.report,
         root: &reports.root.to_string_lossy(),
         naming: &naming,
+        files: reports.files,
         ms,
         exit: code,
     };
@@ -160,6 +166,8 @@ pub(crate) struct Judged<'a> {
     pub format: ReportFormat,
     pub root: &'a str,
     pub naming: &'a Naming,
+    /// Every feature file of the project.
+    pub files: &'a [String],
     pub ms: u64,
     /// The runner's exit code.
     pub exit: i32,
@@ -179,7 +187,8 @@ pub(crate) fn from_reports(
         .collect();
     let writer = reports.first().map_or(Writer::Unknown, |r| r.writer);
     let refs: Vec<&Item> = items.iter().chain(others).collect();
-    let matched = match_cases(&refs, &cases, batch.root, batch.naming);
+    let files: Vec<&str> = batch.files.iter().map(String::as_str).collect();
+    let matched = match_cases(&refs, &cases, &files, batch.root, batch.naming);
     let name = batch.name;
     let unexplained = unexplained_failure(batch, &cases);
     let observations = items
@@ -302,7 +311,7 @@ fn read_reports(
         files.push(report_file.to_path_buf());
     }
     if runner.run.contains("{report_dir}") {
-        collect_files(report_dir, &mut files);
+        collect_files(report_dir, extension_of(runner.report), &mut files);
     }
     if files.is_empty() {
         return Err(ReportError(format!(
@@ -337,7 +346,18 @@ fn read_reports(
     Ok(reports)
 }
 
-fn collect_files(dir: &Path, into: &mut Vec<PathBuf>) {
+/// The file ending of a report format: a runner's other files in the folder are not read as
+/// its report.
+fn extension_of(format: ReportFormat) -> &'static str {
+    match format {
+        ReportFormat::Junit => "xml",
+        ReportFormat::CucumberJson => "json",
+        ReportFormat::Messages => "ndjson",
+        ReportFormat::ExitCode => "",
+    }
+}
+
+fn collect_files(dir: &Path, extension: &str, into: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -345,11 +365,8 @@ fn collect_files(dir: &Path, into: &mut Vec<PathBuf>) {
     entries.sort();
     for path in entries {
         if path.is_dir() {
-            collect_files(&path, into);
-        } else if path
-            .extension()
-            .is_some_and(|e| e == "xml" || e == "json" || e == "ndjson")
-        {
+            collect_files(&path, extension, into);
+        } else if path.extension().is_some_and(|e| e == extension) {
             into.push(path);
         }
     }
@@ -415,6 +432,7 @@ mod tests {
             format,
             root: "/p",
             naming: &naming,
+            files: &[],
             ms: 1,
             exit,
         };

@@ -37,10 +37,17 @@ enum Claim {
 }
 
 /// Matches `cases` to `items` (every scenario of the runner, selected or not, so that a case
-/// about an unselected one is neither a stranger nor taken for a selected one). `root` is the
-/// project root, for absolute paths in reports.
-pub fn match_cases(items: &[&Item], cases: &[Case], root: &str, naming: &Naming) -> Matched {
-    let index = Index::new(items, root, naming);
+/// about an unselected one is neither a stranger nor taken for a selected one). `files` are
+/// all the project's feature files, so that a path naming another runner's file is not taken
+/// for one of these; `root` is the project root, for absolute paths in reports.
+pub fn match_cases(
+    items: &[&Item],
+    cases: &[Case],
+    files: &[&str],
+    root: &str,
+    naming: &Naming,
+) -> Matched {
+    let index = Index::new(items, files, root, naming);
     let mut claims: Vec<Vec<usize>> = vec![Vec::new(); items.len()];
     let mut doubts: Vec<Vec<String>> = vec![Vec::new(); items.len()];
     let mut unmatched = Vec::new();
@@ -100,10 +107,14 @@ struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
-    fn new(items: &'a [&'a Item], root: &str, naming: &Naming) -> Self {
+    fn new(items: &'a [&'a Item], files: &[&'a str], root: &str, naming: &Naming) -> Self {
+        let in_scope = files
+            .iter()
+            .copied()
+            .chain(items.iter().map(|i| i.file.as_str()));
         let mut index = Index {
             items,
-            files: Files::new(items.iter().map(|i| i.file.as_str()), root),
+            files: Files::new(in_scope, root),
             by_line: HashMap::new(),
             by_rs_line: HashMap::new(),
             by_outline: HashMap::new(),
@@ -143,7 +154,7 @@ impl<'a> Index<'a> {
                     .iter()
                     .flat_map(|file| match case.line {
                         Some(line) => self.near(case, file, line),
-                        None => Vec::new(),
+                        None => self.named_in(case, file),
                     })
                     .collect();
                 // Where the name and steps tell the files' scenarios apart, that is no doubt.
@@ -155,9 +166,11 @@ impl<'a> Index<'a> {
                             && (case.steps.is_empty() || ran_steps(self.items[i], &case.steps))
                     })
                     .collect();
+                // Only where every file it could be is this runner's are all its scenarios known.
+                let all_known = files.iter().all(|f| self.by_file_known(f));
                 match (candidates.len(), fitting.len()) {
                     (0, _) => return Claim::None,
-                    (_, 1) => return Claim::One(fitting[0]),
+                    (_, 1) if all_known => return Claim::One(fitting[0]),
                     _ => {}
                 }
                 let why = format!(
@@ -216,6 +229,23 @@ impl<'a> Index<'a> {
             Some(at) => at.clone(),
             None => self.by_outline.get(&key).cloned().unwrap_or_default(),
         }
+    }
+
+    /// Whether `file`'s scenarios are among this runner's items.
+    fn by_file_known(&self, file: &str) -> bool {
+        self.items.iter().any(|i| i.file == file)
+    }
+
+    /// The items of `file` that carry the case's name.
+    fn named_in(&self, case: &Case, file: &str) -> Vec<usize> {
+        let name = case.name.trim_end();
+        self.by_name
+            .get(name)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&i| self.items[i].file == file)
+            .collect()
     }
 
     /// A case that gives no line, by the names runners give scenarios.

@@ -89,6 +89,10 @@ fn behave_row(schema: &str, item: &Item, table: usize, row: usize) -> Option<Str
             rest = after;
             continue;
         }
+        // A lone `}` (`a}`) is no field: Python's format refuses it, so no name is made.
+        if tail.starts_with('}') {
+            return None;
+        }
         let close = tail.find('}')?;
         let value = match &tail[1..close] {
             "name" => item.name.clone(),
@@ -202,6 +206,9 @@ mod tests {
         assert!(names_of(&item, &custom).contains(&"Add 1 and 2 -*- small 2.3 {x}".to_string()));
         assert_eq!(behave_row("{name:>9}", &item, 1, 1), None);
         assert_eq!(behave_row("{name", &item, 1, 1), None);
+        assert_eq!(behave_row("a}", &item, 1, 1), None);
+        assert_eq!(behave_row("{name}}", &item, 1, 1), None);
+        assert_eq!(behave_row("}", &item, 1, 1), None);
     }
 
     #[test]

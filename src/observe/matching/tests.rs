@@ -86,7 +86,7 @@ fn case(group: Option<&str>, name: &str, file: Option<&str>, line: Option<usize>
 
 fn found_in(items: &[Item], cases: &[Case]) -> Matched {
     let refs: Vec<&Item> = items.iter().collect();
-    match_cases(&refs, cases, "/work/p", &Naming::default())
+    match_cases(&refs, cases, &[], "/work/p", &Naming::default())
 }
 
 /// Which case each item got; `None` for no case or a doubt.
@@ -346,6 +346,73 @@ fn same_names_without_lines_are_an_error_and_cases_that_disagree_too() {
     );
     let m = found_in(&shop(), &[passed.clone(), passed]);
     assert_eq!(m.found[0], Some(Found::Case(0)));
+}
+
+#[test]
+fn a_path_that_names_another_runners_file_is_no_case_of_this_one() {
+    let items = shop();
+    let refs: Vec<&Item> = items.iter().collect();
+    let case = case(Some("Shop"), "Buy an apple", Some("shop.feature"), Some(3));
+    let mine = match_cases(
+        &refs,
+        std::slice::from_ref(&case),
+        &[],
+        "/work/p",
+        &Naming::default(),
+    );
+    assert_eq!(
+        cases_of(&mine)[0],
+        Some(0),
+        "alone, the path's end names this runner's file"
+    );
+    // Another runner's `other/shop.feature` could be meant too, and its scenarios are not known.
+    let all = ["other/shop.feature", "specs/shop.feature"];
+    let m = match_cases(
+        &refs,
+        std::slice::from_ref(&case),
+        &all,
+        "/work/p",
+        &Naming::default(),
+    );
+    assert!(doubt(&m, 0).contains("could be any of other/shop.feature, specs/shop.feature"));
+    // A path that is another runner's file exactly is no case of this one.
+    let exact = self::case(
+        Some("Shop"),
+        "Buy an apple",
+        Some("other/shop.feature"),
+        Some(3),
+    );
+    let m = match_cases(&refs, &[exact], &all, "/work/p", &Naming::default());
+    assert_eq!(m.found, [None, None, None, None]);
+    assert_eq!(m.unmatched, [0]);
+}
+
+#[test]
+fn an_ambiguous_path_without_a_line_is_an_error_for_the_scenarios_named_so() {
+    let a = scenario(
+        "a/features/login.feature",
+        3,
+        "Log in",
+        "Login",
+        "Log in",
+        None,
+    );
+    let b = scenario(
+        "b/features/login.feature",
+        3,
+        "Log in",
+        "Login",
+        "Log in",
+        None,
+    );
+    let m = found_in(
+        &[a, b],
+        &[case(None, "Log in", Some("features/login.feature"), None)],
+    );
+    assert!(
+        doubt(&m, 0).contains("could be any of a/features/login.feature, b/features/login.feature")
+    );
+    assert!(doubt(&m, 1).contains("could be any of"));
 }
 
 #[test]

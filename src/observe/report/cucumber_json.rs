@@ -20,8 +20,14 @@ pub fn parse(text: &str) -> Result<Report, ReportError> {
     for feature in features {
         let uri = feature["uri"].as_str().map(String::from);
         let feature_name = feature["name"].as_str().map(String::from);
+        // cucumber-rs (like Cucumber-Ruby) writes a Background as an element of its own before
+        // each scenario: a Background that failed fails the scenario after it.
+        let mut background: Option<(CaseOutcome, Option<String>)> = None;
         for element in feature["elements"].as_array().into_iter().flatten() {
             if element["type"].as_str() == Some("background") {
+                let (outcome, message) = outcome_of(element);
+                background = matches!(outcome, CaseOutcome::Failed | CaseOutcome::Errored)
+                    .then(|| (outcome, message.map(|m| format!("in the Background: {m}"))));
                 continue;
             }
             // behave writes `"location": "features/shop.feature:31"` instead of uri and line.
@@ -32,7 +38,10 @@ pub fn parse(text: &str) -> Result<Report, ReportError> {
                 Some((file, line)) => (Some(file.to_string()), line.parse().ok()),
                 None => (uri.clone(), element["line"].as_u64().map(|l| l as usize)),
             };
-            let (outcome, message) = outcome_of(element);
+            let (outcome, message) = match (outcome_of(element), background.take()) {
+                ((CaseOutcome::Passed | CaseOutcome::Skipped, _), Some(failed)) => failed,
+                (own, _) => own,
+            };
             cases.push(Case {
                 file,
                 line,
@@ -92,6 +101,21 @@ fn writer_of(features: &[Value]) -> Writer {
 }
 
 fn outcome_of(element: &Value) -> (CaseOutcome, Option<String>) {
+    // Hooks kept apart from the steps (cucumber-rs's, Cucumber-Ruby's `before`/`after`).
+    for (when, hooks) in [("before", &element["before"]), ("after", &element["after"])] {
+        let failed = hooks
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|h| matches!(h["result"]["status"].as_str(), Some("failed" | "error")));
+        if let Some(hook) = failed {
+            let error = hook["result"]["error_message"].as_str().unwrap_or_default();
+            return (
+                CaseOutcome::Errored,
+                Some(step_message(&format!("a {when} hook failed"), error)),
+            );
+        }
+    }
     let steps = steps_of(element);
     let mut passed = 0;
     let mut undefined: Option<String> = None;
@@ -230,6 +254,34 @@ mod tests {
                 CaseOutcome::Skipped,
                 CaseOutcome::Passed
             ]
+        );
+    }
+
+    #[test]
+    fn a_failed_background_or_hook_kept_apart_fails_the_scenario() {
+        let text = r#"[{"uri": "f.feature", "elements": [
+ {"type": "background", "line": 2, "steps": [{"keyword": "Given ", "name": "a db", "result": {"status": "failed", "error_message": "db down"}}]},
+ {"type": "scenario", "name": "A", "line": 5, "steps": []},
+ {"type": "background", "line": 2, "steps": [{"keyword": "Given ", "name": "a db", "result": {"status": "passed"}}]},
+ {"type": "scenario", "name": "B", "line": 8, "steps": [{"keyword": "Given ", "name": "x", "result": {"status": "passed"}}]},
+ {"type": "scenario", "name": "C", "line": 11, "before": [{"result": {"status": "failed", "error_message": "no browser"}}], "steps": []}]}]"#;
+        let cases = parse(text).unwrap().cases;
+        let got: Vec<_> = cases.iter().map(|c| c.outcome).collect();
+        assert_eq!(
+            got,
+            [
+                CaseOutcome::Failed,
+                CaseOutcome::Passed,
+                CaseOutcome::Errored
+            ]
+        );
+        assert_eq!(
+            cases[0].message.as_deref(),
+            Some("in the Background: Given a db\ndb down")
+        );
+        assert_eq!(
+            cases[2].message.as_deref(),
+            Some("a before hook failed\nno browser")
         );
     }
 

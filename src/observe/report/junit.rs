@@ -266,7 +266,15 @@ impl Partial {
     }
 
     fn finish(self) -> Case {
-        let everything = format!("{}\n{}\n{}", self.message, self.body, self.system_out);
+        // The failure's own words decide; the captured output only where they say nothing
+        // (cucumber-js writes a bare `<failure/>` and lists its steps' states there). Output
+        // after a failed step may well name later steps undefined.
+        let own = format!("{}\n{}", self.message, self.body);
+        let everything = if own.trim().is_empty() || own.trim() == "None" {
+            format!("{own}\n{}", self.system_out)
+        } else {
+            own
+        };
         let outcome = match self.outcome {
             None => CaseOutcome::Passed,
             Some(_) if says_undefined(&everything) => CaseOutcome::Undefined,
@@ -410,6 +418,13 @@ When a mysterious thing happens..........................................undefin
             "Scenario: Buy an apple: features/shop.feature:3:3"
         );
         assert_eq!(cases[1].outcome, CaseOutcome::Undefined);
+    }
+
+    #[test]
+    fn a_failure_stays_a_failure_whatever_the_output_says_of_later_steps() {
+        let xml = r#"<testsuite name="Cucumber"><testcase classname="Shop" name="Pay"><failure message="expected 5, paid 2"/><system-out><![CDATA[Then I pay 5......failed
+And a receipt.......undefined]]></system-out></testcase></testsuite>"#;
+        assert_eq!(parse(xml).unwrap().cases[0].outcome, CaseOutcome::Failed);
     }
 
     #[test]

@@ -112,7 +112,24 @@ impl Envelopes {
                     .copied()
             });
         let results = self.results.get(started).map(Vec::as_slice).unwrap_or(&[]);
-        let (outcome, message) = if self.finished.contains_key(started) {
+        let (outcome, message) = if results.len() < steps.len() {
+            // A step that never reported cannot be taken for one that passed.
+            let why = if self.finished.contains_key(started) {
+                format!(
+                    "the report has results for {} of this scenario's {} test steps",
+                    results.len(),
+                    steps.len()
+                )
+            } else {
+                "the run ended before this scenario finished".to_string()
+            };
+            match outcome_of(results, steps, pickle) {
+                (CaseOutcome::Passed | CaseOutcome::Skipped, _) => {
+                    (CaseOutcome::Errored, Some(why))
+                }
+                failed => failed,
+            }
+        } else if self.finished.contains_key(started) {
             outcome_of(results, steps, pickle)
         } else {
             (
@@ -314,6 +331,13 @@ mod tests {
         assert_eq!(outcome(&with("SKIPPED")), CaseOutcome::Skipped);
         assert_eq!(outcome(&with("AMBIGUOUS")), CaseOutcome::Errored);
         assert_eq!(outcome(&with("UNKNOWN")), CaseOutcome::Errored);
+        let missing = format!("{base}{{\"testCaseFinished\":{{\"testCaseStartedId\":\"c\"}}}}\n");
+        let case = &parse(&missing).unwrap().cases[0];
+        assert_eq!(case.outcome, CaseOutcome::Errored);
+        assert_eq!(
+            case.message.as_deref(),
+            Some("the report has results for 0 of this scenario's 1 test steps")
+        );
         let unfinished = parse(base).unwrap();
         assert_eq!(unfinished.cases[0].outcome, CaseOutcome::Errored);
         assert_eq!(
