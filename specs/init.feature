@@ -26,7 +26,7 @@ Feature: Adopt an existing project
     When I run "specctl init"
     Then the exit code is 0
     And stdout contains "behave in issue.features: 1 feature file"
-    And the file "specctl.yaml" contains "paths: [issue.features/**]"
+    And the file "specctl.yaml" contains 'paths: ["issue.features/**"]'
     And the file ".gitignore" contains ".specctl/"
     When I run "specctl list --format json"
     Then the exit code is 0

@@ -113,7 +113,7 @@ fn pytest_bdd_is_adopted_and_checked_with_no_edit() {
         "{}",
         out.stdout
     );
-    assert!(config(&p).contains("run: python -m pytest --cucumberjson={report}"));
+    assert!(config(&p).contains("run: \"python -m pytest --cucumberjson={report}\""));
     let bin = tools::python(Python::PytestBddLatest);
     let run = run_with_path(&p, &bin, &["check", "--format", "json"]);
     assert_eq!(
@@ -191,8 +191,8 @@ fn cucumber_rs_and_godog_are_found_by_their_manifests() {
     assert_eq!(
         runners,
         [
-            "    run: cargo test --quiet --test bdd",
-            "    run: cd go && go test -count=1 ./...",
+            "    run: \"cargo test --quiet --test bdd\"",
+            "    run: \"cd go && go test -count=1 ./...\"",
         ],
         "{yaml}"
     );
@@ -200,8 +200,8 @@ fn cucumber_rs_and_godog_are_found_by_their_manifests() {
         yaml.contains("  cucumber-rs:\n") && yaml.contains("  godog-go:\n"),
         "{yaml}"
     );
-    assert!(yaml.contains("paths: [go/**]"), "{yaml}");
-    assert!(yaml.contains("paths: [tests/features/**]"), "{yaml}");
+    assert!(yaml.contains("paths: [\"go/**\"]"), "{yaml}");
+    assert!(yaml.contains("paths: [\"tests/features/**\"]"), "{yaml}");
     // What init prints is what it would write: listing it works.
     p.file("specctl.yaml", &yaml);
     let list = p.run(&["list", "--format", "json"]);
@@ -336,7 +336,7 @@ fn a_file_it_cannot_read_is_a_warning_and_an_existing_config_is_never_overwritte
     assert!(
         again
             .stderr
-            .contains("run: behave --no-color --show-skipped"),
+            .contains("run: \"behave --no-color --show-skipped"),
         "shows what it would write: {}",
         again.stderr
     );
