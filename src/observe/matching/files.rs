@@ -12,9 +12,11 @@ pub(crate) enum Resolved<'a> {
     None,
 }
 
-/// The feature files in scope, relative to the project root.
+/// The feature files in scope (the runner's own), relative to the project root, and the
+/// project's others: a path that is exactly another runner's file is none of these.
 pub(crate) struct Files<'a> {
     files: BTreeSet<&'a str>,
+    others: BTreeSet<&'a str>,
     root: String,
 }
 
@@ -22,8 +24,18 @@ impl<'a> Files<'a> {
     pub(crate) fn new(files: impl IntoIterator<Item = &'a str>, root: &str) -> Self {
         Files {
             files: files.into_iter().collect(),
+            others: BTreeSet::new(),
             root: root.trim_end_matches('/').to_string(),
         }
+    }
+
+    /// The project's other feature files, which the runner does not prove.
+    pub(crate) fn with_others(mut self, others: impl IntoIterator<Item = &'a str>) -> Self {
+        self.others = others
+            .into_iter()
+            .filter(|f| !self.files.contains(f))
+            .collect();
+        self
     }
 
     /// The file a reported path names: itself, else the one file that it is a path suffix of
@@ -33,6 +45,9 @@ impl<'a> Files<'a> {
         let reported = normal(reported, &self.root);
         if let Some(&file) = self.files.get(reported.as_str()) {
             return Resolved::File(file);
+        }
+        if self.others.contains(reported.as_str()) {
+            return Resolved::None;
         }
         let ends_with = |long: &str, short: &str| {
             long.strip_suffix(short)

@@ -108,13 +108,10 @@ struct Index<'a> {
 
 impl<'a> Index<'a> {
     fn new(items: &'a [&'a Item], files: &[&'a str], root: &str, naming: &Naming) -> Self {
-        let in_scope = files
-            .iter()
-            .copied()
-            .chain(items.iter().map(|i| i.file.as_str()));
+        let own = items.iter().map(|i| i.file.as_str());
         let mut index = Index {
             items,
-            files: Files::new(in_scope, root),
+            files: Files::new(own, root).with_others(files.iter().copied()),
             by_line: HashMap::new(),
             by_rs_line: HashMap::new(),
             by_outline: HashMap::new(),
@@ -166,11 +163,9 @@ impl<'a> Index<'a> {
                             && (case.steps.is_empty() || ran_steps(self.items[i], &case.steps))
                     })
                     .collect();
-                // Only where every file it could be is this runner's are all its scenarios known.
-                let all_known = files.iter().all(|f| self.by_file_known(f));
                 match (candidates.len(), fitting.len()) {
                     (0, _) => return Claim::None,
-                    (_, 1) if all_known => return Claim::One(fitting[0]),
+                    (_, 1) => return Claim::One(fitting[0]),
                     _ => {}
                 }
                 let why = format!(
@@ -229,11 +224,6 @@ impl<'a> Index<'a> {
             Some(at) => at.clone(),
             None => self.by_outline.get(&key).cloned().unwrap_or_default(),
         }
-    }
-
-    /// Whether `file`'s scenarios are among this runner's items.
-    fn by_file_known(&self, file: &str) -> bool {
-        self.items.iter().any(|i| i.file == file)
     }
 
     /// The items of `file` that carry the case's name.
