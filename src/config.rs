@@ -108,7 +108,12 @@ impl Config {
 
     /// The runner that proves `file`'s untagged scenarios: its `paths:` runner, else `default`.
     pub fn file_runner(&self, file: &str) -> Option<&str> {
-        match self.paths_claim(file) {
+        self.claimed_runner(&self.paths_claim(file))
+    }
+
+    /// [`Config::file_runner`] for a claim already made, so a file's globs are matched once.
+    pub fn claimed_runner<'a>(&'a self, claim: &PathsClaim<'a>) -> Option<&'a str> {
+        match claim {
             PathsClaim::One(name) => Some(name),
             PathsClaim::Several(_) => None,
             PathsClaim::None => self.evidence.contains_key("default").then_some("default"),

@@ -14,22 +14,9 @@ use support::{Project, Run};
 
 const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/reports");
 
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap_or_else(|e| panic!("{}: {e}", to.display()));
-    for entry in fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
-        let path = entry.expect("a directory entry").path();
-        let target = to.join(path.file_name().expect("a file name"));
-        if path.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            fs::copy(&path, &target).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        }
-    }
-}
-
 fn fixture(case: &str) -> Project {
     let p = Project::new();
-    copy_tree(&Path::new(CASES).join(case), p.path());
+    support::copy_tree(&Path::new(CASES).join(case), p.path());
     p
 }
 
@@ -218,7 +205,7 @@ fn cucumber_rs_and_godog_are_found_by_their_manifests() {
 #[test]
 fn two_runners_in_one_project_each_get_their_own_files() {
     let p = fixture("behave-noname-feature");
-    copy_tree(
+    support::copy_tree(
         &Path::new(CASES).join("pytest-bdd-outline-rows"),
         &p.path().join("py"),
     );

@@ -23,7 +23,7 @@ struct Project {
 impl Project {
     fn new(case: &str, config: &str) -> Project {
         let dir = TempDir::new().expect("a temporary folder");
-        copy_tree(&Path::new(CASES).join(case), dir.path());
+        support::copy_tree(&Path::new(CASES).join(case), dir.path());
         fs::write(dir.path().join("specctl.yaml"), config).expect("write specctl.yaml");
         Project { dir }
     }
@@ -99,19 +99,6 @@ impl Checked {
             "{what}: exit code\n{pretty}\nstderr:\n{}",
             self.stderr
         );
-    }
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap_or_else(|e| panic!("{}: {e}", to.display()));
-    for entry in fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
-        let path = entry.expect("a directory entry").path();
-        let target = to.join(path.file_name().expect("a file name"));
-        if path.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            fs::copy(&path, &target).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        }
     }
 }
 

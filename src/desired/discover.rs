@@ -21,6 +21,12 @@ pub(crate) enum FileKind {
     Aspect,
 }
 
+/// Whether a file's name (or path) is a spec file's: `*.feature`, a file named `.feature`
+/// (`Path::extension` is `None` for it, so names are read whole) or Markdown `*.feature.md`.
+pub(crate) fn is_feature_name(name: &str) -> bool {
+    name.ends_with(".feature") || name.ends_with(".feature.md")
+}
+
 impl FileKind {
     fn matches(self, path: &Path) -> bool {
         // Lossy, so a name that is not UTF-8 is still found, and then refused with a warning.
@@ -30,7 +36,7 @@ impl FileKind {
             .unwrap_or_default();
         match self {
             // `Path::extension` is `None` for `.feature`, so names are read whole.
-            FileKind::Spec => name.ends_with(".feature") || name.ends_with(".feature.md"),
+            FileKind::Spec => is_feature_name(&name),
             FileKind::Aspect => path.extension().is_some_and(|e| e == "md"),
         }
     }

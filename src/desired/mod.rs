@@ -10,7 +10,8 @@ pub(crate) mod source;
 mod spec;
 mod stray;
 
-pub(crate) use stray::{feature_folders, no_items};
+pub(crate) use discover::is_feature_name;
+pub(crate) use stray::{feature_folders, no_items, shallowest};
 
 pub use gherkin::Flavor;
 pub use item::{Aspect, DocString, Item, ItemKind, Scenario, Step};

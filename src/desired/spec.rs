@@ -34,22 +34,47 @@ pub(crate) fn parse(
     // The syntax tree is not needed past here; a 10 MB file's is worth freeing early.
     drop(document);
     let bindings = bindings(config);
+    // A file's `paths:` are matched once, not once per scenario.
+    let claim = config.paths_claim(file);
+    let binding = Binding {
+        file,
+        config,
+        untagged: config.claimed_runner(&claim),
+        bindings: &bindings,
+    };
     let mut items: Vec<Item> = pickles
         .into_iter()
-        .map(|pickle| item(file, pickle, config, &bindings, &mut errors))
+        .map(|pickle| item(&binding, pickle, &mut errors))
         .collect();
+    if let PathsClaim::Several(runners) = &claim
+        && let Some(untagged) = items.iter().find(|i| i.runner().is_none())
+    {
+        errors.push(InputError::new(
+            file,
+            untagged.line,
+            1,
+            format!(
+                "the `paths:` of runners {} all match this file: narrow them so one does, or tag the scenario @evidence:NAME",
+                runners.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ")
+            ),
+        ));
+    }
     disambiguate_ids(&mut items);
     (items, errors)
 }
 
-fn item(
-    file: &str,
-    pickle: Pickle,
-    config: &Config,
-    bindings: &HashMap<&str, String>,
-    errors: &mut Vec<InputError>,
-) -> Item {
-    let evidence = runner_of(file, &pickle, config, errors);
+/// What binds one file's scenarios to runners.
+struct Binding<'a> {
+    file: &'a str,
+    config: &'a Config,
+    /// The runner of its untagged scenarios.
+    untagged: Option<&'a str>,
+    bindings: &'a HashMap<&'a str, String>,
+}
+
+fn item(binding: &Binding<'_>, pickle: Pickle, errors: &mut Vec<InputError>) -> Item {
+    let (file, bindings) = (binding.file, binding.bindings);
+    let evidence = runner_of(binding, &pickle, errors);
     let steps: Vec<Step> = pickle.steps.into_iter().map(step).collect();
     let tags: Vec<String> = pickle.tags.into_iter().map(|t| t.name).collect();
     let binding = evidence
@@ -85,11 +110,11 @@ fn item(
 /// The runner a scenario names in its most specific `@evidence:` tag, else `default` where
 /// one is defined. A tag naming no runner is an error at the tag; the name is kept.
 fn runner_of(
-    file: &str,
+    binding: &Binding<'_>,
     pickle: &Pickle,
-    config: &Config,
     errors: &mut Vec<InputError>,
 ) -> Option<String> {
+    let (file, config) = (binding.file, binding.config);
     // Pickle tags run from the Feature's to the Examples', so the last one is the most specific.
     let tagged = pickle.tags.iter().rev().find_map(|t| {
         t.name
@@ -97,22 +122,7 @@ fn runner_of(
             .map(|name| (name, t.location))
     });
     let Some((name, location)) = tagged else {
-        if let PathsClaim::Several(runners) = config.paths_claim(file)
-            && errors
-                .iter()
-                .all(|e| !e.message.starts_with("the `paths:` of runners"))
-        {
-            errors.push(InputError::new(
-                file,
-                pickle.scenario_location.line,
-                pickle.scenario_location.column,
-                format!(
-                    "the `paths:` of runners {} all match this file: narrow them so one does, or tag the scenario @evidence:NAME",
-                    runners.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ")
-                ),
-            ));
-        }
-        return config.file_runner(file).map(String::from);
+        return binding.untagged.map(String::from);
     };
     if !config.evidence.contains_key(name) {
         errors.push(InputError::new(

@@ -20,7 +20,7 @@ pub(crate) fn feature_folders(root: &Path) -> Vec<String> {
         let is_feature = path
             .file_name()
             .and_then(|n| n.to_str())
-            .is_some_and(|n| n.ends_with(".feature") || n.ends_with(".feature.md"));
+            .is_some_and(super::is_feature_name);
         if !is_feature || !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
@@ -78,21 +78,16 @@ pub(crate) fn no_items(specs: &[String], aspects: &[String], folders: &[String])
     )
 }
 
-/// `a` and `a/b` are one place: `a`.
-fn shallowest(folders: BTreeSet<String>) -> Vec<String> {
-    let mut kept: Vec<String> = Vec::new();
-    for folder in folders {
-        let inside = kept.iter().any(|k| {
-            k == "."
-                || folder
-                    .strip_prefix(k.as_str())
-                    .is_some_and(|r| r.starts_with('/'))
-        });
-        if !inside {
-            kept.push(folder);
-        }
-    }
-    kept
+/// `a` and `a/b` are one place: `a`; and `.` is every place.
+pub(crate) fn shallowest(folders: BTreeSet<String>) -> Vec<String> {
+    let all: Vec<String> = folders.into_iter().collect();
+    all.iter()
+        .filter(|f| {
+            !all.iter()
+                .any(|o| o != *f && (o == "." || f.starts_with(&format!("{o}/"))))
+        })
+        .cloned()
+        .collect()
 }
 
 #[cfg(test)]

@@ -59,7 +59,11 @@ type Read<'a> = &'a dyn Fn(&str) -> Result<String, String>;
 /// Finds the runners among `files` (root-relative, sorted), reading manifests with `read`.
 pub fn detect(files: &[String], read: Read<'_>) -> Detected {
     let mut found = Detected {
-        features: files.iter().filter(|f| is_feature(f)).cloned().collect(),
+        features: files
+            .iter()
+            .filter(|f| crate::desired::is_feature_name(f))
+            .cloned()
+            .collect(),
         ..Detected::default()
     };
     let mut unclaimed = found.features.clone();
@@ -83,11 +87,6 @@ pub fn detect(files: &[String], read: Read<'_>) -> Detected {
         found.warnings.push(w);
     }
     found
-}
-
-fn is_feature(file: &str) -> bool {
-    let name = file.rsplit('/').next().unwrap_or(file);
-    name.ends_with(".feature") || name.ends_with(".feature.md")
 }
 
 fn folder_of(file: &str) -> &str {

@@ -16,7 +16,7 @@ fn spec_folders(d: &Detected) -> Vec<String> {
     for file in &d.unclaimed {
         folders.insert(top_folder(file, ""));
     }
-    collapse(folders)
+    crate::desired::shallowest(folders)
 }
 
 /// The folders a runner's `paths:` name: its base, or for a runner of the whole project
@@ -28,19 +28,7 @@ fn runner_folders(runner: &Found) -> Vec<String> {
         .iter()
         .map(|f| top_folder(f, &runner.base))
         .collect();
-    collapse(folders)
-}
-
-/// `a` covers `a/b`, and `.` covers everything.
-fn collapse(folders: BTreeSet<String>) -> Vec<String> {
-    let all: Vec<String> = folders.into_iter().collect();
-    all.iter()
-        .filter(|f| {
-            !all.iter()
-                .any(|o| o != *f && (o == "." || f.starts_with(&format!("{o}/"))))
-        })
-        .cloned()
-        .collect()
+    crate::desired::shallowest(folders)
 }
 
 /// The folder to list for `file`: its runner's base, or the file's own folder.

@@ -68,7 +68,7 @@ pub fn affected(
 
 /// Spec and aspect files are desired state: their own items' generations say what changed.
 fn is_desired_file(path: &str) -> bool {
-    path.ends_with(".feature")
+    crate::desired::is_feature_name(path)
 }
 
 /// `None` when no inputs are declared.

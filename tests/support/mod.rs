@@ -44,6 +44,20 @@ impl Project {
     }
 }
 
+/// Copies a fixture folder, whole, to `to`.
+pub fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("{}: {e}", to.display()));
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
+        let path = entry.expect("a directory entry").path();
+        let target = to.join(path.file_name().expect("a file name"));
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        }
+    }
+}
+
 /// The real binary, run in `dir`.
 pub fn run_in(dir: &std::path::Path, args: &[&str]) -> Run {
     let output = assert_cmd::Command::cargo_bin("specctl")

@@ -164,7 +164,7 @@ pub(crate) fn cucumber_rs_position(name: &str) -> Option<(&str, usize)> {
     let (_, path) = head.rsplit_once(": ")?;
     col.parse::<usize>().ok()?;
     let line = line.parse().ok()?;
-    (path.ends_with(".feature") || path.ends_with(".feature.md")).then_some((path, line))
+    crate::desired::is_feature_name(path).then_some((path, line))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
