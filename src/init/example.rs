@@ -86,5 +86,10 @@ mod tests {
             write_example(&target),
             Err(InitError::NotEmpty(_))
         ));
+        // A file where a folder must go: the write fails, naming the path.
+        std::fs::write(dir.path().join("blocked"), "x").unwrap();
+        let err = write_example(&dir.path().join("blocked/shop")).unwrap_err();
+        assert!(matches!(err, InitError::Write { .. }), "{err:?}");
+        assert!(err.to_string().starts_with("cannot write "), "{err}");
     }
 }

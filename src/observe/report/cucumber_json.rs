@@ -195,6 +195,7 @@ mod tests {
 
     #[test]
     fn cucumber_js_json() {
+        assert_eq!(parse(JS).unwrap().writer, Writer::Unknown);
         let cases = parse(JS).unwrap().cases;
         let got: Vec<_> = cases
             .iter()
@@ -224,8 +225,11 @@ mod tests {
         let text = r#"[{"keyword": "Feature", "name": "Shop", "location": "features/shop.feature:1", "elements": [
  {"type": "scenario", "name": "Add 2 and 2 -- @1.2 ", "location": "features/shop.feature:31", "status": "failed", "steps": [
    {"keyword": "Then", "name": "the result is 5", "result": {"status": "failed", "error_message": "ASSERT FAILED: sum mismatch"}}]}]}]"#;
+        assert_eq!(parse(text).unwrap().writer, Writer::Behave);
         let cases = parse(text).unwrap().cases;
         assert_eq!(cases[0].file.as_deref(), Some("features/shop.feature"));
+        let pytest = r#"[{"uri": "features/a.feature", "elements": [{"name": "A", "line": 2, "steps": [{"keyword": "Given", "name": "x", "match": {"location": ""}, "result": {"status": "passed"}}]}]}]"#;
+        assert_eq!(parse(pytest).unwrap().writer, Writer::Pytest);
         assert_eq!(cases[0].line, Some(31));
         assert_eq!(cases[0].outcome, CaseOutcome::Failed);
         assert_eq!(

@@ -365,6 +365,7 @@ Location: features/shop.feature:20
 None]]></error></testcase>
 <testcase classname="shop.Shop" name="Skipped one" status="skipped"><skipped /></testcase>
 </testsuite>"#;
+        assert_eq!(parse(xml).unwrap().writer, Writer::Behave);
         let cases = parse(xml).unwrap().cases;
         let outcomes: Vec<_> = cases.iter().map(|c| c.outcome).collect();
         assert_eq!(
@@ -395,6 +396,7 @@ None]]></error></testcase>
 <system-out><![CDATA[Given a shop.............................................................passed
 When a mysterious thing happens..........................................undefined]]></system-out></testcase>
 </testsuite>"#;
+        assert_eq!(parse(xml).unwrap().writer, Writer::CucumberJs);
         let cases = parse(xml).unwrap().cases;
         assert_eq!(cases[0].outcome, CaseOutcome::Failed);
         assert!(
@@ -410,6 +412,7 @@ When a mysterious thing happens..........................................undefin
     #[test]
     fn cucumber_rs_names_and_unmatched_steps() {
         let xml = r#"<?xml version="1.0" encoding="utf-8"?><testsuites><testsuite id="1" name="Feature: Shop: features/shop.feature" tests="2"><testcase name="Scenario: Buy an apple: features/shop.feature:3:3" time="0.01"/><testcase name="Scenario: Mystery step: features/shop.feature:18:3"><failure type="Step Panicked" message="Step doesn&apos;t match any function"/></testcase></testsuite></testsuites>"#;
+        assert_eq!(parse(xml).unwrap().writer, Writer::CucumberRs);
         let cases = parse(xml).unwrap().cases;
         assert_eq!(cases.len(), 2);
         assert_eq!(cases[0].outcome, CaseOutcome::Passed);
@@ -433,5 +436,16 @@ And a receipt.......undefined]]></system-out></testcase></testsuite>"#;
         assert!(parse("not xml at all").is_err());
         assert!(parse("<testsuite><testcase name='a'></testsuite>").is_err());
         assert_eq!(parse("<testsuite/>").unwrap().cases, vec![]);
+        let pytest = r#"<testsuites name="pytest tests"><testsuite name="pytest"><testcase classname="test_eat" name="test_eat[1]" file="test_eat.py" line="3"/></testsuite></testsuites>"#;
+        let report = parse(pytest).unwrap();
+        assert_eq!(report.writer, Writer::Pytest);
+        assert_eq!(
+            (report.cases[0].file.as_deref(), report.cases[0].line),
+            (None, None)
+        );
+        assert_eq!(
+            parse("<testsuite name=\"x\"/>").unwrap().writer,
+            Writer::Unknown
+        );
     }
 }
