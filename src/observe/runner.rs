@@ -157,7 +157,7 @@ fn judge(
         ms,
         exit: code,
     };
-    from_reports(&batch, items, others, &read)
+    from_reports(&batch, items, others, read)
 }
 
 /// What the verdicts of one runner's report depend on besides the report.
@@ -179,13 +179,10 @@ pub(crate) fn from_reports(
     batch: &Judged<'_>,
     items: &[Item],
     others: &[Item],
-    reports: &[Report],
+    reports: Vec<Report>,
 ) -> BatchResult {
-    let cases: Vec<_> = reports
-        .iter()
-        .flat_map(|r| r.cases.iter().cloned())
-        .collect();
     let writer = reports.first().map_or(Writer::Unknown, |r| r.writer);
+    let cases: Vec<Case> = reports.into_iter().flat_map(|r| r.cases).collect();
     let refs: Vec<&Item> = items.iter().chain(others).collect();
     let files: Vec<&str> = batch.files.iter().map(String::as_str).collect();
     let matched = match_cases(&refs, &cases, &files, batch.root, batch.naming);
@@ -436,7 +433,7 @@ mod tests {
             ms: 1,
             exit,
         };
-        from_reports(&batch, items, &[], reports)
+        from_reports(&batch, items, &[], reports.to_vec())
             .observations
             .into_iter()
             .map(|o| (o.verdict, o.message.unwrap_or_default()))
