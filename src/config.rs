@@ -27,6 +27,15 @@ pub struct Config {
     /// Names of environment variables whose values are secret, beyond those whose names hold
     /// TOKEN, SECRET, PASSWORD or KEY.
     pub redact: Vec<String>,
+    pub audit: Audit,
+}
+
+/// `audit:`, what `specctl audit --mutants` changes.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Audit {
+    /// Globs of the source files to mutate; empty: the selected items' evidence `inputs`.
+    pub mutate: Vec<String>,
 }
 
 impl Default for Config {
@@ -38,6 +47,7 @@ impl Default for Config {
             agents: Vec::new(),
             reconcile: Reconcile::default(),
             redact: Vec::new(),
+            audit: Audit::default(),
         }
     }
 }

@@ -72,6 +72,10 @@ pub struct Step {
     pub data_table: Option<Vec<Vec<String>>>,
     #[serde(skip)]
     pub line: usize,
+    /// Context, action or outcome, with And/But resolved as pickles do: audit's rules read
+    /// this, never the keyword's words, so every Gherkin language is judged alike.
+    #[serde(skip)]
+    pub kind: crate::desired::gherkin::KeywordType,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -163,6 +163,7 @@ fn step(s: gherkin::PickleStep) -> Step {
         doc_string,
         data_table,
         line: s.location.line,
+        kind: s.keyword_type,
     }
 }
 

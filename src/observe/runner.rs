@@ -412,6 +412,7 @@ mod tests {
                 doc_string: None,
                 data_table: None,
                 line: 0,
+                kind: crate::desired::gherkin::KeywordType::Context,
             })
             .collect();
         item

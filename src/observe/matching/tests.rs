@@ -34,6 +34,7 @@ fn with_steps(mut item: Item, steps: &[&str]) -> Item {
             doc_string: None,
             data_table: None,
             line: 0,
+            kind: crate::desired::gherkin::KeywordType::Context,
         })
         .collect();
     item

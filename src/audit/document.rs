@@ -1,0 +1,59 @@
+//! What one audit found, as a whole: the findings, the mutants and their fates, and the
+//! counts every output format (human, JSON, SARIF, Stryker) starts from.
+
+use super::{Finding, Severity, Status, Tested};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Default)]
+pub struct Audit {
+    pub findings: Vec<Finding>,
+    /// Every mutant tried, in the order they were made (file, then line).
+    pub mutants: Vec<Tested>,
+    pub warnings: Vec<String>,
+    /// How long the unmutated evidence took; `None` without `--mutants`.
+    pub baseline_ms: Option<u64>,
+    pub duration_ms: u64,
+    /// Ctrl-C arrived: the mutants not tried are left out, what was learned is kept.
+    pub interrupted: bool,
+}
+
+/// The counts at the head of every output.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub findings: usize,
+    pub error: usize,
+    pub warning: usize,
+    pub info: usize,
+    pub mutants: usize,
+    pub killed: usize,
+    pub survived: usize,
+    pub timeout: usize,
+    pub unviable: usize,
+    pub duration_ms: u64,
+    pub interrupted: bool,
+}
+
+impl Audit {
+    pub fn summary(&self) -> Summary {
+        let severity = |s: Severity| self.findings.iter().filter(|f| f.severity == s).count();
+        let status = |s: Status| self.mutants.iter().filter(|m| m.status == s).count();
+        Summary {
+            findings: self.findings.len(),
+            error: severity(Severity::Error),
+            warning: severity(Severity::Warning),
+            info: severity(Severity::Info),
+            mutants: self.mutants.len(),
+            killed: status(Status::Killed),
+            survived: status(Status::Survived),
+            timeout: status(Status::Timeout),
+            unviable: status(Status::Unviable),
+            duration_ms: self.duration_ms,
+            interrupted: self.interrupted,
+        }
+    }
+
+    /// Whether some finding is of severity error: exit 1.
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+}
