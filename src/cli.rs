@@ -127,6 +127,25 @@ specctl init --print      show the specctl.yaml it would write\n  specctl init -
 a small project to try specctl on"
     )]
     Init(InitArgs),
+
+    /// Is the contract adequate? Find the specs a useless implementation would satisfy
+    #[command(
+        long_about = "Judge the specs before anything is built to them. Static rules (no \
+evidence runs) find scenarios with no outcome or no action, Examples columns nothing uses, \
+duplicate rows and scenarios, and aspects whose evidence cannot fail. With --mutants, specctl \
+changes the code the items cover (`audit.mutate` in specctl.yaml, else the evidence `inputs`), \
+one small change at a time in a scratch copy of the project, never in your tree, and runs the \
+evidence against each: a change no item fails on is a `survived-mutant` at its source line, and \
+an item no change makes fail is `never-red`. The unmutated evidence must hold first.\n\n\
+Exit codes: 0 no finding of severity error; 1 some; 2 invalid input or configuration; 4 the \
+baseline does not hold (the message names the items); 130 interrupted (what was learned is \
+reported).",
+        after_help = "Examples:\n  specctl audit                      the static rules\n  \
+specctl audit --mutants            mutate the code, run the evidence against each mutant\n  \
+specctl audit --mutants --since main   only the lines changed since main\n  \
+specctl audit --format sarif --output audit.sarif   for code scanning"
+    )]
+    Audit(AuditArgs),
 }
 
 #[derive(Debug, Args)]
@@ -138,6 +157,48 @@ pub struct LogArgs {
     /// Show this turn in full: its prompt, the agent's output, the gates
     #[arg(long, value_name = "N")]
     pub turn: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Mutate the source files the items cover and run the evidence against each mutant
+    #[arg(long)]
+    pub mutants: bool,
+
+    /// With --mutants: only lines changed since the git revision REF
+    #[arg(long, value_name = "REF", requires = "mutants")]
+    pub since: Option<String>,
+
+    /// With --mutants: every mutant of a line, not only the most severe one
+    #[arg(long, requires = "mutants")]
+    pub all_mutants: bool,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = AuditFormat::Human)]
+    pub format: AuditFormat,
+
+    /// Write the report to FILE instead of standard output (the closing line is still printed)
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// How many scratch copies run mutants at once [default: the number of cores]
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+
+    #[command(flatten)]
+    pub selection: Selection,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    /// Each finding at its lines, a surviving mutant as a one-line diff
+    Human,
+    /// One versioned JSON document: summary, findings, mutants
+    Json,
+    /// SARIF 2.1.0, for code scanning
+    Sarif,
+    /// The mutation-testing-report-schema document (mutation-testing-elements shows it)
+    Stryker,
 }
 
 #[derive(Debug, Args)]

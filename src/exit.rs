@@ -8,6 +8,8 @@ pub enum Exit {
     Failure = 1,
     /// Invalid input or configuration: nothing can be trusted until it is fixed.
     Invalid = 2,
+    /// `audit --mutants`: the unmutated evidence does not hold, so no mutant can be judged.
+    BaselineFails = 4,
     /// Stopped by SIGHUP (a closed terminal); every process it started was ended.
     Hangup = 129,
     /// Stopped by Ctrl-C (or SIGTERM); every process it started was ended.

@@ -294,20 +294,27 @@ fn no_panic(world: &mut Cli) {
 
 #[then("the JSON items are:")]
 fn the_json_items_are(world: &mut Cli, step: &Step) {
+    the_json_rows_are(world, step, "items");
+}
+
+#[then("the JSON findings are:")]
+fn the_json_findings_are(world: &mut Cli, step: &Step) {
+    the_json_rows_are(world, step, "findings");
+}
+
+/// The array `key` of the JSON document, each element as the table's header columns.
+fn the_json_rows_are(world: &mut Cli, step: &Step, key: &str) {
     let table = step.table.as_ref().expect("this step needs a table");
     let header = &table.rows[0];
     let doc = world.json();
-    let items = doc["items"].as_array().expect("an items array");
-    let actual: Vec<Vec<String>> = items
+    let rows = doc[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("no {key} array in {}", world.stdout));
+    let actual: Vec<Vec<String>> = rows
         .iter()
-        .map(|item| {
-            header
-                .iter()
-                .map(|key| field(&item[key.as_str()]))
-                .collect()
-        })
+        .map(|row| header.iter().map(|h| field(&row[h.as_str()])).collect())
         .collect();
-    assert_eq!(actual, table.rows[1..].to_vec(), "items as {header:?}");
+    assert_eq!(actual, table.rows[1..].to_vec(), "{key} as {header:?}");
 }
 
 #[then(expr = "the JSON item {string} has the steps:")]
@@ -332,15 +339,7 @@ fn the_json_item_has_the_steps(world: &mut Cli, step: &Step, id: String) {
 
 #[then("the JSON errors are:")]
 fn the_json_errors_are(world: &mut Cli, step: &Step) {
-    let table = step.table.as_ref().expect("this step needs a table");
-    let header = &table.rows[0];
-    let doc = world.json();
-    let errors = doc["errors"].as_array().expect("an errors array");
-    let actual: Vec<Vec<String>> = errors
-        .iter()
-        .map(|e| header.iter().map(|key| field(&e[key.as_str()])).collect())
-        .collect();
-    assert_eq!(actual, table.rows[1..].to_vec(), "errors as {header:?}");
+    the_json_rows_are(world, step, "errors");
 }
 
 fn field(value: &serde_json::Value) -> String {

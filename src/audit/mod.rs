@@ -1,11 +1,18 @@
 //! `specctl audit`: is the contract adequate? Static rules over the items, mutants of the
 //! code they cover, and the findings a person judges at their lines.
 
-pub mod finding;
-pub mod mutant;
-
-pub use finding::{Finding, Rule, Severity};
-pub use mutant::{Mutant, Operator, Status, Tested};
+mod classify;
 pub mod document;
+mod error;
+pub mod finding;
+pub(crate) mod judge;
+pub mod mutant;
+pub mod run;
+mod scratch;
+pub(crate) mod sources;
+pub mod specs;
 
 pub use document::{Audit, Summary};
+pub use error::AuditError;
+pub use finding::{Finding, Rule, Severity};
+pub use mutant::{Mutant, Operator, Status, Tested};

@@ -73,7 +73,7 @@ impl Mutant {
 }
 
 /// What the evidence made of a mutant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// An item went from pass to `fail`: an assertion caught it, the right reason.

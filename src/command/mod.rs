@@ -1,5 +1,6 @@
 //! One file per subcommand: each turns a parsed command line into output and an exit code.
 
+pub mod audit;
 pub mod check;
 pub mod init;
 pub mod list;
@@ -31,6 +32,7 @@ pub fn run(cli: &Cli) -> Exit {
         Command::Log(args) => log::run(cli, args),
         Command::Undo(args) => undo::run(cli, args),
         Command::Init(args) => init::run(cli, args),
+        Command::Audit(args) => audit::run(cli, args),
     }
 }
 

@@ -4,6 +4,8 @@
 mod error;
 mod session;
 
+mod audit;
+
 pub use error::StoreError;
 use error::{Op, classify};
 
@@ -18,11 +20,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 pub const DIR: &str = ".specctl";
 pub const FILE: &str = "state.db";
 /// Bumped whenever the schema changes; an older store is migrated, a newer one refused.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Each step from one schema version to the next, in order; a store is brought forward
 /// step by step, never rebuilt.
-const MIGRATIONS: [&str; 3] = [
+const MIGRATIONS: [&str; 4] = [
     "CREATE TABLE IF NOT EXISTS observations (
          id INTEGER PRIMARY KEY,
          observed_at_ms INTEGER NOT NULL,
@@ -75,6 +77,32 @@ const MIGRATIONS: [&str; 3] = [
     "ALTER TABLE sessions ADD COLUMN elapsed_ms INTEGER NOT NULL DEFAULT 0;
      ALTER TABLE turns ADD COLUMN before_verdicts TEXT NOT NULL DEFAULT '{}';
      ALTER TABLE turns ADD COLUMN agent_started_at_ms INTEGER;",
+    // v4: every audit's mutants and which items they made fail, so `never-red` learns from
+    // every audit, not only from observations of the user's tree.
+    "CREATE TABLE audits (
+         id INTEGER PRIMARY KEY,
+         started_at_ms INTEGER NOT NULL,
+         duration_ms INTEGER NOT NULL,
+         interrupted INTEGER NOT NULL,
+         summary TEXT NOT NULL
+     );
+     CREATE TABLE audit_mutants (
+         id INTEGER PRIMARY KEY,
+         audit_id INTEGER NOT NULL REFERENCES audits (id),
+         file TEXT NOT NULL,
+         line INTEGER NOT NULL,
+         column INTEGER NOT NULL,
+         original TEXT NOT NULL,
+         replacement TEXT NOT NULL,
+         operator TEXT NOT NULL,
+         status TEXT NOT NULL,
+         killed_by TEXT NOT NULL
+     );
+     CREATE TABLE audit_red (
+         item_id TEXT NOT NULL,
+         audit_id INTEGER NOT NULL REFERENCES audits (id),
+         PRIMARY KEY (item_id, audit_id)
+     );",
 ];
 
 /// The last observation of one item.

@@ -1,0 +1,72 @@
+Feature: Audit the contract
+  `specctl audit` finds the specs that a useless implementation would satisfy, each at its
+  line: static rules with nothing run, and with --mutants the changes to the code that no
+  item notices.
+
+  Scenario: A scenario that cannot fail and an Examples column nothing uses are errors at their lines
+    Given a file "specctl.yaml" with:
+      """
+      evidence:
+        default:
+          run: "true"
+      """
+    And a file "specs/shop.feature" with:
+      """
+      Feature: Shop
+        Scenario: Browse
+          Given a shop
+          When I look around
+
+        Scenario Outline: Pay
+          Given a price of <price>
+          When I pay
+          Then I owe nothing
+
+          Examples:
+            | price | currency |
+            | 5     | EUR      |
+            | 5     | USD      |
+      """
+    When I run "specctl audit --format json"
+    Then the exit code is 1
+    And the JSON findings are:
+      | rule                  | severity | file               | line |
+      | never-red             | info     | specs/shop.feature | 2    |
+      | no-outcome            | error    | specs/shop.feature | 2    |
+      | outline-unused-column | error    | specs/shop.feature | 12   |
+      | never-red             | info     | specs/shop.feature | 13   |
+      | outline-duplicate-row | error    | specs/shop.feature | 14   |
+      | never-red             | info     | specs/shop.feature | 14   |
+
+  Scenario: A check that accepts any of the labels lets a mutant survive at its source line
+    Given a file "specctl.yaml" with:
+      """
+      specs: []
+      """
+    And a file "src/grade.py" with:
+      """
+      def grade(score):
+          if score >= 90:
+              return "gold"
+          return "silver"
+      """
+    And a file "aspects/grade.md" with:
+      """
+      ---
+      name: grade
+      evidence: python3 evidence/check.py
+      inputs: ["src/**"]
+      ---
+      Grades by score.
+      """
+    And a file "evidence/check.py" with:
+      """
+      import sys
+      sys.path.insert(0, "src")
+      from grade import grade
+      assert grade(95) in {"gold", "silver"}
+      """
+    When I run "specctl audit --mutants --format json"
+    Then the exit code is 1
+    And stdout contains "\"rule\": \"survived-mutant\""
+    And stdout contains "\"file\": \"src/grade.py\""

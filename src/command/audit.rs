@@ -1,0 +1,290 @@
+//! `specctl audit`: the static rules, and with `--mutants` the baseline and every mutant;
+//! the findings rendered in the chosen format, recorded so `never-red` learns.
+
+use super::{Loaded, interruptible, jobs, load, print, print_problems};
+use crate::audit::run::{self, Outcome, Plan};
+use crate::audit::sources::{self, Sources};
+use crate::audit::{Audit, Finding, Status, Tested, judge, specs};
+use crate::cli::{AuditArgs, AuditFormat, Cli};
+use crate::exit::Exit;
+use crate::report::style::Style;
+use crate::store::Store;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::io::IsTerminal;
+use std::time::Instant;
+
+pub fn run(cli: &Cli, args: &AuditArgs) -> Exit {
+    let style = Style::stderr(cli.color());
+    let loaded = match load(cli, &args.selection) {
+        Ok(loaded) => loaded,
+        Err(exit) => return exit,
+    };
+    let started = Instant::now();
+    let mut audit = Audit {
+        warnings: loaded.state.warnings.clone(),
+        ..Audit::default()
+    };
+    let items = loaded.selected();
+    let root = &loaded.project.root;
+    let documents = specs::documents(root, &loaded.project.config, &items);
+    audit.findings = crate::audit::rules::check(&items, &documents, &loaded.project.config);
+    let mut store = Store::open(root);
+    let mut red: HashSet<String> = match &store {
+        Ok(store) => store.red_items().unwrap_or_else(|err| {
+            audit.warnings.push(err.to_string());
+            HashSet::new()
+        }),
+        Err(err) => {
+            audit.warnings.push(err.to_string());
+            HashSet::new()
+        }
+    };
+    let invalid = loaded.project.config_error.is_some() || !loaded.state.errors.is_empty();
+    let mut signal = None;
+    let mut sources = Sources::default();
+    if args.mutants {
+        if invalid {
+            // Mutants judged against evidence named by broken input could not be trusted.
+            print_problems(&loaded.state, &audit.warnings, style);
+            return Exit::Invalid;
+        }
+        match mutate(cli, args, &loaded, &mut audit) {
+            Ok((found, stopped_by)) => {
+                sources = found;
+                signal = stopped_by;
+            }
+            Err(exit) => return exit,
+        }
+        red.extend(judge::killers(&audit.mutants));
+    }
+    never_red(&mut audit, &items, &red, args.mutants);
+    audit.duration_ms = started.elapsed().as_millis() as u64;
+    if args.mutants
+        && let Ok(store) = &mut store
+        && let Err(err) = store.record_audit(&audit)
+    {
+        audit.warnings.push(err.to_string());
+    }
+    crate::audit::finding::sort(&mut audit.findings);
+    if let Err(exit) = render(cli, args, &loaded, &audit, &sources) {
+        return exit;
+    }
+    if args.format != AuditFormat::Json {
+        print_problems(&loaded.state, &audit.warnings, style);
+    }
+    if audit.interrupted {
+        Exit::interrupted_by(signal)
+    } else if invalid {
+        Exit::Invalid
+    } else if audit.has_errors() {
+        Exit::Failure
+    } else {
+        Exit::Success
+    }
+}
+
+/// `never-red` for the selected items nothing has seen fail: an error only for an item some
+/// viable mutant was covered by, since only those had a chance to go red.
+fn never_red(
+    audit: &mut Audit,
+    items: &[&crate::desired::Item],
+    red: &HashSet<String>,
+    mutants: bool,
+) {
+    let judged = judge::judged(&audit.mutants);
+    let (by_mutants, others): (Vec<&crate::desired::Item>, Vec<_>) =
+        items.iter().partition(|i| mutants && judged.contains(&i.id));
+    audit
+        .findings
+        .extend(crate::audit::rules::never_red(&by_mutants, red, true));
+    audit
+        .findings
+        .extend(crate::audit::rules::never_red(&others, red, false));
+}
+
+/// Finds the sources, makes the mutants, runs the baseline and the mutants. `Err` is the
+/// exit when nothing could be judged: invalid input (2), a baseline that fails (4), Ctrl-C.
+fn mutate(
+    cli: &Cli,
+    args: &AuditArgs,
+    loaded: &Loaded,
+    audit: &mut Audit,
+) -> Result<(Sources, Option<i32>), Exit> {
+    let style = Style::stderr(cli.color());
+    let root = &loaded.project.root;
+    let config = &loaded.project.config;
+    let items = loaded.selected();
+    let fatal = |err: &dyn std::fmt::Display| super::fatal(style, err);
+    let found = sources::find(root, config, &items).map_err(|e| fatal(&e))?;
+    audit.warnings.extend(found.warnings.iter().cloned());
+    let changed = match &args.since {
+        Some(reference) => Some(since(root, reference, &found).map_err(|e| fatal(&e))?),
+        None => None,
+    };
+    let mutants = sources::mutants(&found, args.all_mutants, changed.as_ref(), &mut audit.warnings);
+    if mutants.is_empty() {
+        audit
+            .warnings
+            .push("no mutant could be made of the sources: nothing was run".into());
+        return Ok((found, None));
+    }
+    let bar = progress(cli, args, mutants.len());
+    let counts = std::cell::RefCell::new(BTreeMap::<Status, usize>::new());
+    let on_tested = |t: &Tested, total: usize| {
+        *counts.borrow_mut().entry(t.status).or_default() += 1;
+        if let Some(bar) = &bar {
+            bar.set_length(total as u64);
+            bar.inc(1);
+            bar.set_message(tally(&counts.borrow()));
+        }
+    };
+    let all = &loaded.state.items;
+    let ((outcome, interrupted), signal) = interruptible(style, |interrupt| async {
+        let plan = Plan {
+            root,
+            config,
+            all,
+            selected: &items,
+            jobs: jobs(args.jobs),
+            interrupt: interrupt.clone(),
+        };
+        let outcome = run::run(&plan, &found.texts, mutants, on_tested).await;
+        (outcome, *interrupt.borrow())
+    })?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    match outcome.map_err(|e| fatal(&e))? {
+        Outcome::BaselineFails(failing) => Err(baseline_fails(style, &failing)),
+        Outcome::Interrupted => {
+            eprintln!("{} interrupted before the baseline held: nothing was judged", style.yellow(&style.bold("warning:")));
+            Err(Exit::interrupted_by(signal))
+        }
+        Outcome::Ran { ran, baseline_ms, baseline } => {
+            if let Err(err) = Store::open(root).and_then(|mut s| s.record(&baseline)) {
+                audit.warnings.push(err.to_string());
+            }
+            audit.baseline_ms = Some(baseline_ms);
+            audit.interrupted = ran.interrupted || interrupted;
+            audit.warnings.extend(ran.warnings);
+            audit.findings.extend(judge::survivors(&ran.tested));
+            audit.mutants = ran.tested;
+            Ok((found, signal))
+        }
+    }
+}
+
+fn tally(counts: &BTreeMap<Status, usize>) -> String {
+    let n = |s: Status| counts.get(&s).copied().unwrap_or(0);
+    format!(
+        "{} killed, {} survived, {} timeout, {} unviable",
+        n(Status::Killed),
+        n(Status::Survived),
+        n(Status::Timeout),
+        n(Status::Unviable)
+    )
+}
+
+fn progress(cli: &Cli, args: &AuditArgs, total: usize) -> Option<indicatif::ProgressBar> {
+    let show = args.format == AuditFormat::Human && !cli.quiet && std::io::stderr().is_terminal();
+    show.then(|| {
+        let bar = indicatif::ProgressBar::new(total as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} mutants {pos}/{len} · {msg} · {eta} left",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        bar
+    })
+}
+
+/// Exit 4, naming every item that does not hold unmutated.
+fn baseline_fails(style: Style, failing: &[crate::observe::Observation]) -> Exit {
+    eprintln!(
+        "{} the baseline does not hold: every selected item must pass before mutants can be judged",
+        style.red(&style.bold("error:"))
+    );
+    for o in failing {
+        eprintln!("  {} {}", o.verdict.as_str(), o.id);
+    }
+    if failing.is_empty() {
+        eprintln!("  some items got no verdict: run `specctl check` to see them");
+    }
+    eprintln!("run `specctl check` and make it pass, then audit again");
+    Exit::BaselineFails
+}
+
+/// The lines of the sources changed since `reference`, from git.
+fn since(
+    root: &std::path::Path,
+    reference: &str,
+    found: &Sources,
+) -> Result<BTreeMap<String, BTreeSet<usize>>, crate::audit::AuditError> {
+    let failed = |message: String| crate::audit::AuditError::Since {
+        reference: reference.to_string(),
+        message,
+    };
+    let output = std::process::Command::new("git")
+        .args(["diff", "--unified=0", "--no-color", "--no-ext-diff", "--no-renames", reference, "--"])
+        .args(found.texts.keys())
+        .current_dir(root)
+        .output()
+        .map_err(|e| failed(format!("cannot run git: {e}")))?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(failed(format!("git says: {}", stderr.trim())));
+    }
+    Ok(crate::audit::mutate::since::changed_lines(&String::from_utf8_lossy(&output.stdout)))
+}
+
+/// Renders the audit in the chosen format, to stdout or `--output`.
+fn render(
+    cli: &Cli,
+    args: &AuditArgs,
+    loaded: &Loaded,
+    audit: &Audit,
+    sources: &Sources,
+) -> Result<(), Exit> {
+    let texts = texts(&loaded.project.root, &audit.findings, sources);
+    let color = args.output.is_none() && Style::stdout(cli.color()).color;
+    let text = match args.format {
+        AuditFormat::Human => crate::report::audit::human(audit, &texts, Style { color }, cli.quiet),
+        AuditFormat::Json => crate::report::audit_json::audit(audit) + "\n",
+        AuditFormat::Sarif => crate::report::sarif::sarif(audit) + "\n",
+        AuditFormat::Stryker => crate::report::stryker::stryker(audit, &sources.texts) + "\n",
+    };
+    match &args.output {
+        Some(path) => {
+            if let Err(err) = std::fs::write(path, &text) {
+                let style = Style::stderr(cli.color());
+                return Err(super::fatal(style, &format!("cannot write {}: {err}", path.display())));
+            }
+            let summary = audit.summary();
+            print(&format!(
+                "{} findings, {} errors; {} mutants: {} killed, {} survived\n",
+                summary.findings, summary.error, summary.mutants, summary.killed, summary.survived
+            ));
+        }
+        None => print(&text),
+    }
+    Ok(())
+}
+
+/// The text of every file a finding points into, and of every mutated source.
+fn texts(
+    root: &std::path::Path,
+    findings: &[Finding],
+    sources: &Sources,
+) -> BTreeMap<String, String> {
+    let mut texts = sources.texts.clone();
+    for f in findings {
+        if !texts.contains_key(&f.file)
+            && let Ok(text) = std::fs::read_to_string(root.join(&f.file))
+        {
+            texts.insert(f.file.clone(), text);
+        }
+    }
+    texts
+}
