@@ -206,6 +206,16 @@ pub(crate) mod fixture {
         }
     }
 
+    /// The items of one feature file's text, read as the loader reads it (no runners bound);
+    /// panics on any error, as a test's own text has none.
+    pub(crate) fn spec(file: &str, text: &str) -> Vec<Item> {
+        let config = crate::config::Config::default();
+        let flavor = crate::desired::Flavor::for_file(file);
+        let (items, errors) = crate::desired::spec::parse(file, text, &config, flavor);
+        assert!(errors.is_empty(), "{file} does not read: {errors:?}");
+        items
+    }
+
     pub(crate) fn scenario_mut(item: &mut Item) -> &mut Scenario {
         match &mut item.kind {
             ItemKind::Scenario(s) => s,

@@ -1,4 +1,5 @@
-//! The versioned JSON document that `list`, `check`, `plan` and `status` print.
+//! The versioned JSON documents that `list`, `check`, `plan`, `status` and `audit` print, each
+//! with its summary first and its warnings last.
 
 use crate::InputError;
 use crate::desired::Item;
@@ -78,4 +79,104 @@ pub fn check(
         warnings,
     };
     serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// The document for `specctl audit`. `mutants` is always there, empty without `--mutants`,
+/// so a reader needs no case for its absence.
+#[derive(Debug, Serialize)]
+pub struct AuditDocument<'a> {
+    pub version: u32,
+    pub summary: crate::audit::Summary,
+    pub findings: &'a [crate::audit::Finding],
+    pub mutants: &'a [crate::audit::Tested],
+    pub warnings: &'a [String],
+}
+
+pub fn audit(audit: &crate::audit::Audit) -> String {
+    let doc = AuditDocument {
+        version: VERSION,
+        summary: audit.summary(),
+        findings: &audit.findings,
+        mutants: &audit.mutants,
+        warnings: &audit.warnings,
+    };
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::audit::fixture;
+    use serde_json::{Value, json};
+
+    #[test]
+    fn the_audit_document_has_summary_findings_mutants_and_warnings() {
+        let text = audit(&fixture::audit());
+        assert!(
+            text.starts_with("{\n  \"version\": 1,\n  \"summary\": {"),
+            "{text}"
+        );
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        let keys: Vec<&str> = doc
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            ["findings", "mutants", "summary", "version", "warnings"]
+        );
+        assert_eq!(doc["version"], 1);
+        assert_eq!(
+            doc["summary"],
+            json!({
+                "findings": 7, "error": 5, "warning": 1, "info": 1,
+                "mutants": 4, "killed": 1, "survived": 1, "timeout": 1, "unviable": 1,
+                "duration_ms": 5000, "interrupted": false
+            })
+        );
+        assert_eq!(
+            doc["findings"][1],
+            json!({
+                "rule": "no-outcome",
+                "severity": "error",
+                "item": "specs/shop.feature::buy",
+                "file": "specs/shop.feature",
+                "line": 2,
+                "message": "`buy` has no Then step: nothing it does can fail; add a Then that checks the result"
+            })
+        );
+        assert_eq!(doc["findings"][6]["item"], Value::Null);
+        assert_eq!(
+            doc["mutants"][0],
+            json!({
+                "file": "src/calc.py", "line": 2, "column": 10, "end_line": 2, "end_column": 11,
+                "original": "<", "replacement": "<=", "operator": "comparison",
+                "status": "survived", "killed_by": [],
+                "covered_by": ["specs/shop.feature::pay 1", "specs/shop.feature::pay 1 #2"],
+                "duration_ms": 120
+            })
+        );
+        let statuses: Vec<&str> = doc["mutants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["status"].as_str().unwrap())
+            .collect();
+        assert_eq!(statuses, ["survived", "killed", "timeout", "unviable"]);
+        assert_eq!(doc["mutants"][3]["operator"], "statement-removed");
+        assert_eq!(
+            doc["warnings"],
+            json!(["src/old.py is not UTF-8: not mutated"])
+        );
+    }
+
+    #[test]
+    fn without_mutants_the_array_is_there_and_empty() {
+        let doc: Value = serde_json::from_str(&audit(&crate::audit::Audit::default())).unwrap();
+        assert_eq!(doc["mutants"], json!([]));
+        assert_eq!(doc["findings"], json!([]));
+        assert_eq!(doc["summary"]["findings"], 0);
+    }
 }

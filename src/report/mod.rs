@@ -1,12 +1,16 @@
 //! Output for people and machines: human text, the JSON document, JUnit, GitHub annotations,
-//! and error diagnostics.
+//! SARIF, the Stryker mutation report, and error diagnostics.
 
+pub mod audit;
 pub mod check;
 pub mod diagnostic;
+mod excerpt;
 pub mod github;
 pub mod group;
 pub mod json;
 pub mod junit;
 pub mod list;
 pub mod outcome;
+pub mod sarif;
+pub mod stryker;
 pub mod style;
