@@ -3,6 +3,7 @@
 
 pub mod finding;
 pub mod mutant;
+pub mod mutate;
 
 pub use finding::{Finding, Rule, Severity};
 pub use mutant::{Mutant, Operator, Status, Tested};
