@@ -7,6 +7,7 @@ mod error;
 pub mod finding;
 pub(crate) mod judge;
 pub mod mutant;
+pub mod mutate;
 pub mod rules;
 pub mod run;
 mod scratch;

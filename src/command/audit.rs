@@ -227,7 +227,7 @@ fn since(
         message,
     };
     let output = std::process::Command::new("git")
-        .args(["diff", "--unified=0", "--no-color", "--no-ext-diff", "--no-renames", reference, "--"])
+        .args(["diff", "--unified=0", "--no-color", "--no-ext-diff", "--no-renames", "--src-prefix=a/", "--dst-prefix=b/", reference, "--"])
         .args(found.texts.keys())
         .current_dir(root)
         .output()
@@ -251,7 +251,7 @@ fn render(
     let color = args.output.is_none() && Style::stdout(cli.color()).color;
     let text = match args.format {
         AuditFormat::Human => crate::report::audit::human(audit, &texts, Style { color }, cli.quiet),
-        AuditFormat::Json => crate::report::audit_json::audit(audit) + "\n",
+        AuditFormat::Json => crate::report::json::audit(audit) + "\n",
         AuditFormat::Sarif => crate::report::sarif::sarif(audit) + "\n",
         AuditFormat::Stryker => crate::report::stryker::stryker(audit, &sources.texts) + "\n",
     };
@@ -261,10 +261,9 @@ fn render(
                 let style = Style::stderr(cli.color());
                 return Err(super::fatal(style, &format!("cannot write {}: {err}", path.display())));
             }
-            let summary = audit.summary();
             print(&format!(
-                "{} findings, {} errors; {} mutants: {} killed, {} survived\n",
-                summary.findings, summary.error, summary.mutants, summary.killed, summary.survived
+                "{}\n",
+                crate::report::audit::summary_line(&audit.summary())
             ));
         }
         None => print(&text),
