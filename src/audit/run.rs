@@ -26,7 +26,7 @@ pub struct Plan<'a> {
 }
 
 /// The unmutated evidence, observed in a copy.
-pub enum Baseline {
+pub(crate) enum Baseline {
     /// Every selected item passed (or was skipped): mutants can be judged against it.
     Holds {
         verdicts: BTreeMap<String, Verdict>,
@@ -61,7 +61,7 @@ pub fn registry(root: &Path) -> Registry {
 }
 
 /// Observes the selection in `slot`, unmutated.
-pub async fn baseline(plan: &Plan<'_>, slot: &Slot) -> Baseline {
+pub(crate) async fn baseline(plan: &Plan<'_>, slot: &Slot) -> Baseline {
     let started = Instant::now();
     let observed = observe::observe(
         slot.root(),
@@ -124,7 +124,7 @@ enum Report {
 }
 
 /// Runs every mutant, one slot per worker, calling `on_tested` as each is judged.
-pub async fn mutants(
+pub(crate) async fn mutants(
     plan: &Plan<'_>,
     slots: Vec<Slot>,
     sources: &BTreeMap<String, String>,
@@ -238,7 +238,7 @@ async fn work(slot: Slot, shared: Arc<Shared>, tx: mpsc::UnboundedSender<Report>
 }
 
 /// Makes `count` copies of the project (the first may be given already made).
-pub fn slots(root: &Path, first: Slot, count: usize) -> Result<Vec<Slot>, AuditError> {
+pub(crate) fn slots(root: &Path, first: Slot, count: usize) -> Result<Vec<Slot>, AuditError> {
     let mut slots = vec![first];
     while slots.len() < count {
         slots.push(Slot::new(root)?);

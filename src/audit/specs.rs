@@ -2,7 +2,7 @@
 //! show: an Outline's placeholders and its Examples tables.
 
 use crate::config::Config;
-use crate::desired::gherkin::{self, ast::Document};
+use crate::desired::gherkin::{self, Document};
 use crate::desired::Item;
 use std::collections::BTreeSet;
 use std::path::Path;

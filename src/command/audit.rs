@@ -139,16 +139,17 @@ fn mutate(
         }
     };
     let all = &loaded.state.items;
-    let ((outcome, interrupted), signal) = interruptible(style, |interrupt| async {
+    let (texts, selected) = (&found.texts, &items);
+    let ((outcome, interrupted), signal) = interruptible(style, |interrupt| async move {
         let plan = Plan {
             root,
             config,
             all,
-            selected: &items,
+            selected,
             jobs: jobs(args.jobs),
             interrupt: interrupt.clone(),
         };
-        let outcome = run::run(&plan, &found.texts, mutants, on_tested).await;
+        let outcome = run::run(&plan, texts, mutants, on_tested).await;
         (outcome, *interrupt.borrow())
     })?;
     if let Some(bar) = bar {
