@@ -220,15 +220,7 @@ fn write_diff(out: &mut String, tested: &Tested, diff: Option<&Diff>, width: usi
             mark(tested.mutant.line, '+', &tested.mutant.replacement);
         }
     }
-    let note = if tested.covered_by.is_empty() {
-        "no item's evidence inputs cover this file: list it in the `inputs:` of the evidence that should catch it".to_string()
-    } else {
-        format!(
-            "items that should have caught it: {}",
-            tested.covered_by.join(", ")
-        )
-    };
-    let _ = writeln!(out, "{} {} {note}", " ".repeat(width), style.cyan("="));
+    // The finding's message already names the items that should have caught it.
 }
 
 /// A hand-built audit the output formats' tests share: findings of several rules, and one
@@ -410,7 +402,7 @@ mod tests {
     #[test]
     fn a_survived_mutant_shows_its_line_changed_and_who_should_have_caught_it() {
         let text = human(&fixture::audit(), &fixture::sources(), PLAIN, false);
-        let block = " --> src/calc.py:2:10\n  |\n2 -     if n < 10:\n2 +     if n <= 10:\n  = items that should have caught it: specs/shop.feature::pay 1, specs/shop.feature::pay 1 #2\n";
+        let block = " --> src/calc.py:2:10\n  |\n2 -     if n < 10:\n2 +     if n <= 10:\n";
         assert!(text.contains(block), "{text}");
         // Without the source, the change alone is shown.
         let text = human(&fixture::audit(), &BTreeMap::new(), PLAIN, false);
