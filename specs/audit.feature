@@ -8,7 +8,7 @@ Feature: Audit the contract
       """
       evidence:
         default:
-          run: "true"
+          run: evidence/run.sh
       """
     And a file "specs/shop.feature" with:
       """
@@ -31,8 +31,8 @@ Feature: Audit the contract
     Then the exit code is 1
     And the JSON findings are:
       | rule                  | severity | file               | line |
-      | never-red             | info     | specs/shop.feature | 2    |
       | no-outcome            | error    | specs/shop.feature | 2    |
+      | never-red             | info     | specs/shop.feature | 2    |
       | outline-unused-column | error    | specs/shop.feature | 12   |
       | never-red             | info     | specs/shop.feature | 13   |
       | outline-duplicate-row | error    | specs/shop.feature | 14   |
@@ -68,5 +68,7 @@ Feature: Audit the contract
       """
     When I run "specctl audit --mutants --format json"
     Then the exit code is 1
-    And stdout contains "\"rule\": \"survived-mutant\""
-    And stdout contains "\"file\": \"src/grade.py\""
+    And the JSON findings are:
+      | rule            | severity | file         | line |
+      | survived-mutant | error    | src/grade.py | 2    |
+      | survived-mutant | error    | src/grade.py | 4    |

@@ -81,7 +81,11 @@ fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).expect("read a folder") {
             let path = entry.expect("an entry").path();
-            let rel = path.strip_prefix(root).expect("under root").to_string_lossy().into_owned();
+            let rel = path
+                .strip_prefix(root)
+                .expect("under root")
+                .to_string_lossy()
+                .into_owned();
             if rel == ".specctl" {
                 continue;
             }
@@ -101,9 +105,16 @@ fn a_pinned_check_kills_every_mutant_and_a_membership_check_lets_them_survive() 
     let run = sound.run(&["audit", "--mutants", "--format", "json"]);
     let doc = run.json();
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-    let survived: Vec<_> = statuses(&doc).into_iter().filter(|m| m.3 != "killed").collect();
+    let survived: Vec<_> = statuses(&doc)
+        .into_iter()
+        .filter(|m| m.3 != "killed")
+        .collect();
     assert_eq!(survived, vec![], "{}", run.stdout);
-    assert!(doc["summary"]["killed"].as_u64().unwrap() >= 4, "{}", run.stdout);
+    assert!(
+        doc["summary"]["killed"].as_u64().unwrap() >= 4,
+        "{}",
+        run.stdout
+    );
 
     let weak = graded(MEMBERSHIP);
     let run = weak.run(&["audit", "--mutants", "--format", "json"]);
@@ -175,7 +186,11 @@ fn a_failing_baseline_exits_4_and_names_the_items() {
     let before = snapshot(p.path());
     let run = p.run(&["audit", "--mutants"]);
     assert_eq!(run.code, 4, "{}\n{}", run.stdout, run.stderr);
-    assert!(run.stderr.contains("the baseline does not hold"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the baseline does not hold"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("fail aspect:grade"), "{}", run.stderr);
     assert_eq!(snapshot(p.path()), before);
 }
@@ -217,7 +232,8 @@ fn a_source_that_does_not_parse_and_a_binary_one_are_skipped_with_warnings() {
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("src/broken.py:1"), "{}", run.stderr);
     assert!(
-        run.stderr.contains("skipped src/blob.py: it is a binary file"),
+        run.stderr
+            .contains("skipped src/blob.py: it is a binary file"),
         "{}",
         run.stderr
     );
@@ -233,7 +249,11 @@ fn no_inputs_at_all_says_how_to_declare_them() {
     let run = p.run(&["audit", "--mutants"]);
     assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("nothing to mutate"), "{}", run.stderr);
-    assert!(run.stderr.contains("inputs: [\"src/**\"]"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("inputs: [\"src/**\"]"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("audit: {mutate:"), "{}", run.stderr);
 }
 
@@ -247,7 +267,11 @@ fn since_mutates_only_the_lines_changed_since_a_revision() {
             .current_dir(p.path())
             .output()
             .expect("run git");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     };
     git(&["init", "-q"]);
     git(&["add", "."]);
@@ -259,7 +283,12 @@ fn since_mutates_only_the_lines_changed_since_a_revision() {
     assert_eq!(lines, vec![4], "{}", run.stdout);
     let run = p.run(&["audit", "--mutants", "--since", "no-such-ref"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("cannot read the lines changed since `no-such-ref`"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("cannot read the lines changed since `no-such-ref`"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -273,14 +302,27 @@ fn sarif_and_stryker_documents_carry_the_findings_and_mutants() {
     assert!(results.iter().any(|r| r["ruleId"] == "survived-mutant"
         && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "src/grade.py"));
     let out = p.path().join("stryker.json");
-    let run = p.run(&["audit", "--mutants", "--format", "stryker", "--output", out.to_str().unwrap()]);
+    let run = p.run(&[
+        "audit",
+        "--mutants",
+        "--format",
+        "stryker",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let stryker: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(stryker["schemaVersion"], "2");
     let file = &stryker["files"]["src/grade.py"];
     assert_eq!(file["language"], "python");
     assert_eq!(file["source"], GRADE);
-    assert!(file["mutants"].as_array().unwrap().iter().any(|m| m["status"] == "Survived"));
+    assert!(
+        file["mutants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["status"] == "Survived")
+    );
 }
 
 /// Waits until `path` holds at least `lines` lines, for as long as the audit runs.
@@ -325,7 +367,15 @@ assert grade(95) == 'gold'\n",
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
     let out = child.wait_with_output().expect("the audit ends");
     let _ = std::fs::remove_file(&log);
-    assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(!support::alive(&pids[1]), "the mutant's evidence still runs");
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !support::alive(&pids[1]),
+        "the mutant's evidence still runs"
+    );
     assert_eq!(snapshot(p.path()), before);
 }

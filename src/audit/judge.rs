@@ -14,7 +14,10 @@ pub(crate) fn survivors(tested: &[Tested]) -> Vec<Finding> {
             let catchers = if t.covered_by.is_empty() {
                 "no item's evidence `inputs` cover this file".to_string()
             } else {
-                format!("these items should have caught it: {}", t.covered_by.join(", "))
+                format!(
+                    "these items should have caught it: {}",
+                    t.covered_by.join(", ")
+                )
             };
             Finding {
                 rule: Rule::SurvivedMutant,
@@ -80,12 +83,21 @@ mod tests {
     fn a_survivor_is_an_error_at_its_line_naming_who_should_have_caught_it() {
         let found = survivors(&[
             tested(Status::Survived, &[], &["specs/a.feature::Buy"]),
-            tested(Status::Killed, &["specs/a.feature::Buy"], &["specs/a.feature::Buy"]),
+            tested(
+                Status::Killed,
+                &["specs/a.feature::Buy"],
+                &["specs/a.feature::Buy"],
+            ),
             tested(Status::Unviable, &[], &[]),
         ]);
         assert_eq!(found.len(), 1);
         assert_eq!(
-            (found[0].rule, found[0].severity, found[0].file.as_str(), found[0].line),
+            (
+                found[0].rule,
+                found[0].severity,
+                found[0].file.as_str(),
+                found[0].line
+            ),
             (Rule::SurvivedMutant, Severity::Error, "src/shop.py", 7)
         );
         assert_eq!(

@@ -23,6 +23,10 @@ pub struct Plan<'a> {
     pub selected: &'a [&'a Item],
     pub jobs: usize,
     pub interrupt: watch::Receiver<bool>,
+    /// Where the groups the audit starts are recorded, so the next audit ends any that a
+    /// `kill -9` of this one left running. Apart from reconcile's: an audit must never end a
+    /// running reconcile's agent.
+    pub registry: Registry,
 }
 
 /// The unmutated evidence, observed in a copy.
@@ -53,13 +57,6 @@ pub fn mutant_timeout(baseline_ms: u64) -> Duration {
     (baseline * 3).max(baseline + Duration::from_secs(5))
 }
 
-/// Where the groups an audit starts are recorded, so the next audit ends any that a
-/// `kill -9` of this one left running. Apart from reconcile's: an audit must never end a
-/// running reconcile's agent.
-pub fn registry(root: &Path) -> Registry {
-    Registry::new(root.join(crate::store::DIR).join("audit-groups"))
-}
-
 /// Observes the selection in `slot`, unmutated.
 pub(crate) async fn baseline(plan: &Plan<'_>, slot: &Slot) -> Baseline {
     let started = Instant::now();
@@ -68,7 +65,7 @@ pub(crate) async fn baseline(plan: &Plan<'_>, slot: &Slot) -> Baseline {
         plan.config,
         plan.all,
         plan.selected,
-        options(plan.jobs, plan.interrupt.clone(), plan.root),
+        options(plan.jobs, plan.interrupt.clone(), &plan.registry),
     )
     .await;
     let ms = started.elapsed().as_millis() as u64;
@@ -96,12 +93,12 @@ pub(crate) async fn baseline(plan: &Plan<'_>, slot: &Slot) -> Baseline {
     }
 }
 
-fn options(jobs: usize, interrupt: watch::Receiver<bool>, root: &Path) -> Options {
+fn options(jobs: usize, interrupt: watch::Receiver<bool>, registry: &Registry) -> Options {
     Options {
         jobs,
         interrupt,
         on_progress: None,
-        registry: Some(Arc::new(registry(root))),
+        registry: Some(Arc::new(registry.clone())),
     }
 }
 
@@ -115,7 +112,7 @@ struct Shared {
     coverage: Coverage,
     queue: Mutex<VecDeque<(usize, Mutant)>>,
     interrupt: watch::Receiver<bool>,
-    registry_root: std::path::PathBuf,
+    registry: Registry,
 }
 
 enum Report {
@@ -144,7 +141,7 @@ pub(crate) async fn mutants(
         coverage: Coverage::new(plan.config, plan.selected),
         queue: Mutex::new(mutants.into_iter().enumerate().collect()),
         interrupt: plan.interrupt.clone(),
-        registry_root: plan.root.to_path_buf(),
+        registry: plan.registry.clone(),
     });
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut workers = tokio::task::JoinSet::new();
@@ -212,13 +209,15 @@ async fn work(slot: Slot, shared: Arc<Shared>, tx: mpsc::UnboundedSender<Report>
             &shared.config,
             &shared.all,
             &selected,
-            options(1, shared.interrupt.clone(), &shared.registry_root),
+            options(1, shared.interrupt.clone(), &shared.registry),
         )
         .await;
         let duration_ms = started.elapsed().as_millis() as u64;
         if let Err(err) = slot.restore(&mutant.file, original) {
             // A copy that cannot be put back would judge every later mutant on two changes.
-            let _ = tx.send(Report::Warning(format!("{err}: its copy is no longer used")));
+            let _ = tx.send(Report::Warning(format!(
+                "{err}: its copy is no longer used"
+            )));
             return;
         }
         if observed.interrupted {
@@ -246,17 +245,6 @@ pub(crate) fn slots(root: &Path, first: Slot, count: usize) -> Result<Vec<Slot>,
     Ok(slots)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_mutant_may_run_three_times_the_baseline_and_at_least_five_seconds_more() {
-        assert_eq!(mutant_timeout(100), Duration::from_millis(5100));
-        assert_eq!(mutant_timeout(10_000), Duration::from_secs(30));
-    }
-}
-
 /// What a mutant run came to.
 pub enum Outcome {
     /// The baseline did not hold: these items did not pass unmutated.
@@ -279,7 +267,7 @@ pub async fn run(
     on_tested: impl FnMut(&Tested, usize),
 ) -> Result<Outcome, AuditError> {
     // A kill -9 of an earlier audit may have left a mutant's evidence running.
-    let _ = registry(plan.root).end_survivors().await;
+    let _ = plan.registry.end_survivors().await;
     let first = Slot::new(plan.root)?;
     let (verdicts, observations, ms) = match baseline(plan, &first).await {
         Baseline::Holds {
@@ -299,4 +287,15 @@ pub async fn run(
         baseline_ms: ms,
         baseline: observations,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mutant_may_run_three_times_the_baseline_and_at_least_five_seconds_more() {
+        assert_eq!(mutant_timeout(100), Duration::from_millis(5100));
+        assert_eq!(mutant_timeout(10_000), Duration::from_secs(30));
+    }
 }

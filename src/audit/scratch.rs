@@ -19,10 +19,11 @@ pub(crate) struct Slot {
 impl Slot {
     /// Copies the project at `from` into a fresh scratch folder.
     pub(crate) fn new(from: &Path) -> Result<Slot, AuditError> {
-        let dir = crate::process::scratch::tempdir("audit-").map_err(|source| AuditError::Copy {
-            path: from.to_path_buf(),
-            source,
-        })?;
+        let dir =
+            crate::process::scratch::tempdir("audit-").map_err(|source| AuditError::Copy {
+                path: from.to_path_buf(),
+                source,
+            })?;
         let root = dir.path().join("project");
         copy_tree(from, &root).map_err(|source| AuditError::Copy {
             path: from.to_path_buf(),
@@ -49,7 +50,9 @@ impl Slot {
         fs::write(&path, &mutated).map_err(|e| failed(e.to_string()))?;
         let written = fs::read(&path).map_err(|e| failed(e.to_string()))?;
         if written == original.as_bytes() || written != mutated.as_bytes() {
-            return Err(failed("the file did not change when the mutant was written".into()));
+            return Err(failed(
+                "the file did not change when the mutant was written".into(),
+            ));
         }
         Ok(())
     }
@@ -64,7 +67,9 @@ impl Slot {
         fs::write(&path, original).map_err(|e| failed(format!("cannot undo the mutant: {e}")))?;
         match fs::read(&path) {
             Ok(bytes) if bytes == original.as_bytes() => Ok(()),
-            _ => Err(failed("the file could not be put back after the mutant".into())),
+            _ => Err(failed(
+                "the file could not be put back after the mutant".into(),
+            )),
         }
     }
 
@@ -149,7 +154,8 @@ mod tests {
                 .file_type()
                 .is_symlink()
         );
-        slot.apply(&mutant("src/m.py", 5, "==", "!="), text).unwrap();
+        slot.apply(&mutant("src/m.py", 5, "==", "!="), text)
+            .unwrap();
         assert_eq!(
             fs::read_to_string(slot.root().join("src/m.py")).unwrap(),
             "if a != b:\n    pass\n"

@@ -69,7 +69,12 @@ pub(crate) fn find(root: &Path, config: &Config, items: &[&Item]) -> Result<Sour
         return Err(AuditError::NoInputs);
     }
     let wanted = glob_set(&patterns, key)?;
-    let protected: Vec<&str> = config.reconcile.protect.iter().map(String::as_str).collect();
+    let protected: Vec<&str> = config
+        .reconcile
+        .protect
+        .iter()
+        .map(String::as_str)
+        .collect();
     let protected = glob_set(&protected, "reconcile.protect")?;
     let mut sources = Sources::default();
     for file in walk(root) {
@@ -81,7 +86,9 @@ pub(crate) fn find(root: &Path, config: &Config, items: &[&Item]) -> Result<Sour
             continue;
         }
         match std::fs::read(root.join(&file)) {
-            Err(err) => sources.warnings.push(format!("skipped {file}: cannot read it: {err}")),
+            Err(err) => sources
+                .warnings
+                .push(format!("skipped {file}: cannot read it: {err}")),
             Ok(bytes) if mutate::looks_binary(&bytes) => sources
                 .warnings
                 .push(format!("skipped {file}: it is a binary file, not source")),
@@ -106,7 +113,14 @@ pub(crate) fn find(root: &Path, config: &Config, items: &[&Item]) -> Result<Sour
 /// Every file of the project, root-relative, as `.gitignore` leaves them, without specctl's
 /// state, git's data and the folders of installed packages.
 fn walk(root: &Path) -> Vec<String> {
-    const NEVER: [&str; 6] = [".git", ".specctl", "node_modules", "target", ".venv", "venv"];
+    const NEVER: [&str; 6] = [
+        ".git",
+        ".specctl",
+        "node_modules",
+        "target",
+        ".venv",
+        "venv",
+    ];
     let mut files: Vec<String> = ignore::WalkBuilder::new(root)
         .require_git(false)
         .hidden(false)
@@ -152,7 +166,11 @@ pub(crate) fn mutants(
             },
             None => made,
         };
-        out.extend(if all { made } else { mutate::one_per_line(made) });
+        out.extend(if all {
+            made
+        } else {
+            mutate::one_per_line(made)
+        });
     }
     out
 }
@@ -168,7 +186,8 @@ impl Coverage {
         let items = items
             .iter()
             .map(|item| {
-                let inputs: Vec<&str> = inputs_of(config, item).iter().map(String::as_str).collect();
+                let inputs: Vec<&str> =
+                    inputs_of(config, item).iter().map(String::as_str).collect();
                 let set = (!inputs.is_empty())
                     .then(|| glob_set(&inputs, "inputs").ok())
                     .flatten();

@@ -2,8 +2,8 @@
 //! show: an Outline's placeholders and its Examples tables.
 
 use crate::config::Config;
-use crate::desired::gherkin::{self, Document};
 use crate::desired::Item;
+use crate::desired::gherkin::{self, Document};
 use std::collections::BTreeSet;
 use std::path::Path;
 

@@ -92,8 +92,9 @@ fn never_red(
     mutants: bool,
 ) {
     let judged = judge::judged(&audit.mutants);
-    let (by_mutants, others): (Vec<&crate::desired::Item>, Vec<_>) =
-        items.iter().partition(|i| mutants && judged.contains(&i.id));
+    let (by_mutants, others): (Vec<&crate::desired::Item>, Vec<_>) = items
+        .iter()
+        .partition(|i| mutants && judged.contains(&i.id));
     audit
         .findings
         .extend(crate::audit::rules::never_red(&by_mutants, red, true));
@@ -121,7 +122,12 @@ fn mutate(
         Some(reference) => Some(since(root, reference, &found).map_err(|e| fatal(&e))?),
         None => None,
     };
-    let mutants = sources::mutants(&found, args.all_mutants, changed.as_ref(), &mut audit.warnings);
+    let mutants = sources::mutants(
+        &found,
+        args.all_mutants,
+        changed.as_ref(),
+        &mut audit.warnings,
+    );
     if mutants.is_empty() {
         audit
             .warnings
@@ -148,6 +154,9 @@ fn mutate(
             selected,
             jobs: jobs(args.jobs),
             interrupt: interrupt.clone(),
+            registry: crate::process::Registry::new(
+                root.join(crate::store::DIR).join("audit-groups"),
+            ),
         };
         let outcome = run::run(&plan, texts, mutants, on_tested).await;
         (outcome, *interrupt.borrow())
@@ -155,13 +164,34 @@ fn mutate(
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    match outcome.map_err(|e| fatal(&e))? {
+    let outcome = outcome.map_err(|e| fatal(&e))?;
+    learned(root, style, outcome, interrupted, signal, audit)?;
+    Ok((found, signal))
+}
+
+/// What the mutant run taught, put into `audit`; `Err` is the exit when it taught nothing.
+fn learned(
+    root: &std::path::Path,
+    style: Style,
+    outcome: Outcome,
+    interrupted: bool,
+    signal: Option<i32>,
+    audit: &mut Audit,
+) -> Result<(), Exit> {
+    match outcome {
         Outcome::BaselineFails(failing) => Err(baseline_fails(style, &failing)),
         Outcome::Interrupted => {
-            eprintln!("{} interrupted before the baseline held: nothing was judged", style.yellow(&style.bold("warning:")));
+            eprintln!(
+                "{} interrupted before the baseline held: nothing was judged",
+                style.yellow(&style.bold("warning:"))
+            );
             Err(Exit::interrupted_by(signal))
         }
-        Outcome::Ran { ran, baseline_ms, baseline } => {
+        Outcome::Ran {
+            ran,
+            baseline_ms,
+            baseline,
+        } => {
             if let Err(err) = Store::open(root).and_then(|mut s| s.record(&baseline)) {
                 audit.warnings.push(err.to_string());
             }
@@ -170,7 +200,7 @@ fn mutate(
             audit.warnings.extend(ran.warnings);
             audit.findings.extend(judge::survivors(&ran.tested));
             audit.mutants = ran.tested;
-            Ok((found, signal))
+            Ok(())
         }
     }
 }
@@ -228,7 +258,17 @@ fn since(
         message,
     };
     let output = std::process::Command::new("git")
-        .args(["diff", "--unified=0", "--no-color", "--no-ext-diff", "--no-renames", "--src-prefix=a/", "--dst-prefix=b/", reference, "--"])
+        .args([
+            "diff",
+            "--unified=0",
+            "--no-color",
+            "--no-ext-diff",
+            "--no-renames",
+            "--src-prefix=a/",
+            "--dst-prefix=b/",
+            reference,
+            "--",
+        ])
         .args(found.texts.keys())
         .current_dir(root)
         .output()
@@ -237,7 +277,9 @@ fn since(
         let stderr = String::from_utf8_lossy(&output.stderr);
         return Err(failed(format!("git says: {}", stderr.trim())));
     }
-    Ok(crate::audit::mutate::since::changed_lines(&String::from_utf8_lossy(&output.stdout)))
+    Ok(crate::audit::mutate::since::changed_lines(
+        &String::from_utf8_lossy(&output.stdout),
+    ))
 }
 
 /// Renders the audit in the chosen format, to stdout or `--output`.
@@ -251,7 +293,9 @@ fn render(
     let texts = texts(&loaded.project.root, &audit.findings, sources);
     let color = args.output.is_none() && Style::stdout(cli.color()).color;
     let text = match args.format {
-        AuditFormat::Human => crate::report::audit::human(audit, &texts, Style { color }, cli.quiet),
+        AuditFormat::Human => {
+            crate::report::audit::human(audit, &texts, Style { color }, cli.quiet)
+        }
         AuditFormat::Json => crate::report::json::audit(audit) + "\n",
         AuditFormat::Sarif => crate::report::sarif::sarif(audit) + "\n",
         AuditFormat::Stryker => crate::report::stryker::stryker(audit, &sources.texts) + "\n",
@@ -260,7 +304,10 @@ fn render(
         Some(path) => {
             if let Err(err) = std::fs::write(path, &text) {
                 let style = Style::stderr(cli.color());
-                return Err(super::fatal(style, &format!("cannot write {}: {err}", path.display())));
+                return Err(super::fatal(
+                    style,
+                    &format!("cannot write {}: {err}", path.display()),
+                ));
             }
             print(&format!(
                 "{}\n",

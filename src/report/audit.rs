@@ -114,8 +114,11 @@ fn write_finding(
     );
     let survivors = survivors(audit, finding);
     // A surviving mutant's finding shows its change; any other, the block it points at.
+    // An info is a note, not something to fix now: its location is enough to find it.
     let lines = match source {
-        Some(s) if survivors.is_empty() => blocks.lines(s, finding.line),
+        Some(s) if survivors.is_empty() && finding.severity != Severity::Info => {
+            blocks.lines(s, finding.line)
+        }
         _ => Vec::new(),
     };
     let diffs: Vec<(&Tested, Option<Diff>)> = survivors
@@ -296,9 +299,9 @@ pub(crate) mod fixture {
         }
     }
 
-    pub(crate) fn audit() -> Audit {
+    fn findings() -> Vec<Finding> {
         let spec = "specs/shop.feature";
-        let mut findings = vec![
+        vec![
             finding(
                 Rule::NoOutcome,
                 Severity::Error,
@@ -348,7 +351,11 @@ pub(crate) mod fixture {
                 ("src/calc.py", 2),
                 "`<` became `<=` and every item still passed: no Then tells 9 from 10; add an example at the edge",
             ),
-        ];
+        ]
+    }
+
+    pub(crate) fn audit() -> Audit {
+        let mut findings = findings();
         crate::audit::finding::sort(&mut findings);
         Audit {
             findings,

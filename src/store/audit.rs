@@ -31,7 +31,9 @@ impl Store {
                 )
                 .map_err(write)?;
             let mut red = tx
-                .prepare_cached("INSERT OR IGNORE INTO audit_red (item_id, audit_id) VALUES (?1, ?2)")
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO audit_red (item_id, audit_id) VALUES (?1, ?2)",
+                )
                 .map_err(write)?;
             for t in &audit.mutants {
                 let m = &t.mutant;
@@ -92,7 +94,11 @@ mod tests {
             message: None,
         };
         store
-            .record(&[seen("a", Verdict::Fail), seen("b", Verdict::Error), seen("c", Verdict::Pass)])
+            .record(&[
+                seen("a", Verdict::Fail),
+                seen("b", Verdict::Error),
+                seen("c", Verdict::Pass),
+            ])
             .unwrap();
         let killed = Tested {
             mutant: Mutant {

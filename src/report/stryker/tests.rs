@@ -44,26 +44,7 @@ fn check(root: &Value, schema: &Value, value: &Value, path: &str, out: &mut Vec<
         out.push(format!("{path}: {value} is none of {allowed:?}"));
     }
     bounds(schema, value, path, out);
-    if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
-        assert_eq!(
-            pattern, r"^([1-2])(\.(([1-9]\d*)|0)){0,2}$",
-            "a new pattern to read"
-        );
-        let version = value.as_str().unwrap_or_default();
-        let mut parts = version.split('.');
-        let major_ok = matches!(parts.next(), Some("1" | "2"));
-        let rest: Vec<&str> = parts.collect();
-        let rest_ok = rest.len() <= 2
-            && rest.iter().all(|p| {
-                *p == "0"
-                    || (!p.is_empty()
-                        && !p.starts_with('0')
-                        && p.chars().all(|c| c.is_ascii_digit()))
-            });
-        if !(major_ok && rest_ok) {
-            out.push(format!("{path}: {version:?} does not match {pattern}"));
-        }
-    }
+    pattern(schema, value, path, out);
     if let Some(object) = value.as_object() {
         for key in schema
             .get("required")
@@ -102,6 +83,29 @@ fn check(root: &Value, schema: &Value, value: &Value, path: &str, out: &mut Vec<
         {
             out.push(format!("{path}: items are not unique"));
         }
+    }
+}
+
+/// The one `pattern` the schema uses, a version number, read by hand.
+fn pattern(schema: &Value, value: &Value, path: &str, out: &mut Vec<String>) {
+    let Some(pattern) = schema.get("pattern").and_then(Value::as_str) else {
+        return;
+    };
+    assert_eq!(
+        pattern, r"^([1-2])(\.(([1-9]\d*)|0)){0,2}$",
+        "a new pattern to read"
+    );
+    let version = value.as_str().unwrap_or_default();
+    let mut parts = version.split('.');
+    let major_ok = matches!(parts.next(), Some("1" | "2"));
+    let rest: Vec<&str> = parts.collect();
+    let rest_ok = rest.len() <= 2
+        && rest.iter().all(|p| {
+            *p == "0"
+                || (!p.is_empty() && !p.starts_with('0') && p.chars().all(|c| c.is_ascii_digit()))
+        });
+    if !(major_ok && rest_ok) {
+        out.push(format!("{path}: {version:?} does not match {pattern}"));
     }
 }
 
