@@ -171,7 +171,7 @@ fn without_mutants_never_red_is_info_and_an_item_seen_failing_is_not_reported() 
 }
 
 #[test]
-fn the_tree_is_byte_identical_after_an_audit_and_the_copies_are_gone() {
+fn the_tree_is_byte_identical_after_an_audit() {
     let p = graded(PINNED);
     p.file("src/data.json", "{\"a\": 1}\n");
     let before = snapshot(p.path());
@@ -340,29 +340,50 @@ fn wait_for_lines(path: &Path, lines: usize, child: &mut std::process::Child) ->
     }
 }
 
-#[test]
-fn ctrl_c_stops_an_audit_cleanly_keeps_the_tree_and_ends_the_evidence() {
-    let p = graded(
+/// A project whose evidence records its pid in `AUDIT_LOG` and, on every run after the
+/// first (the baseline), hangs: a mutant's evidence is then running until it is ended.
+fn hanging_after_baseline() -> (Project, std::path::PathBuf) {
+    hanging_after(1)
+}
+
+/// As [`hanging_after_baseline`], hanging from the run after the first `quick` ones.
+fn hanging_after(quick: usize) -> (Project, std::path::PathBuf) {
+    let p = graded(&format!(
         "import os, time\n\
 log = os.environ['AUDIT_LOG']\n\
 runs = len(open(log).read().splitlines()) if os.path.exists(log) else 0\n\
-open(log, 'a').write(f'{os.getpid()}\\n')\n\
-if runs >= 1:\n    time.sleep(120)\n\
-assert grade(95) == 'gold'\n",
-    );
+open(log, 'a').write(f'{{os.getpid()}}\\n')\n\
+if runs >= {quick}:\n    time.sleep(120)\n\
+assert grade(95) == 'gold'\n"
+    ));
     let log = p.path().parent().unwrap().join(format!(
         "audit-log-{}",
         p.path().file_name().unwrap().to_string_lossy()
     ));
-    let before = snapshot(p.path());
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("specctl"))
+    (p, log)
+}
+
+fn start_audit(p: &Project, log: &Path) -> std::process::Child {
+    start_audit_with(p, log, &[])
+}
+
+fn start_audit_with(p: &Project, log: &Path, more: &[&str]) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("specctl"))
         .args(["audit", "--mutants", "--jobs", "1"])
+        .args(more)
         .current_dir(p.path())
-        .env("AUDIT_LOG", &log)
+        .env("AUDIT_LOG", log)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
-        .expect("start specctl audit");
+        .expect("start specctl audit")
+}
+
+#[test]
+fn ctrl_c_stops_an_audit_cleanly_keeps_the_tree_and_ends_the_evidence() {
+    let (p, log) = hanging_after_baseline();
+    let before = snapshot(p.path());
+    let mut child = start_audit(&p, &log);
     let pids = wait_for_lines(&log, 2, &mut child);
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
     let out = child.wait_with_output().expect("the audit ends");
@@ -378,4 +399,87 @@ assert grade(95) == 'gold'\n",
         "the mutant's evidence still runs"
     );
     assert_eq!(snapshot(p.path()), before);
+}
+
+#[test]
+fn after_a_kill_9_of_an_audit_the_next_audit_ends_its_evidence_and_the_tree_is_untouched() {
+    let (p, log) = hanging_after_baseline();
+    let before = snapshot(p.path());
+    let mut child = start_audit(&p, &log);
+    let pids = wait_for_lines(&log, 2, &mut child);
+    child.kill().expect("kill -9 the audit");
+    child.wait().expect("reap it");
+    assert!(
+        support::alive(&pids[1]),
+        "the mutant's evidence outlived its audit"
+    );
+    let run = p.run(&["audit"]);
+    let _ = std::fs::remove_file(&log);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        !support::alive(&pids[1]),
+        "the next audit left the evidence running"
+    );
+    assert_eq!(snapshot(p.path()), before);
+}
+
+#[test]
+fn an_interrupted_audit_reports_and_records_the_mutants_it_judged() {
+    // The baseline and the first mutant run; the second mutant's evidence hangs.
+    let (p, log) = hanging_after(2);
+    let mut child = start_audit_with(&p, &log, &["--format", "json"]);
+    wait_for_lines(&log, 3, &mut child);
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().expect("the audit ends");
+    let _ = std::fs::remove_file(&log);
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("a JSON document");
+    assert_eq!(doc["summary"]["interrupted"], true);
+    let judged = statuses(&doc);
+    assert_eq!(judged.len(), 1, "{doc}");
+    assert_eq!(judged[0].0, 2, "{doc}");
+    // What was learned is kept: the next static audit knows the item has been red.
+    let run = p.run(&["audit", "--format", "json"]);
+    let never_red: Vec<_> = findings(&run.json())
+        .into_iter()
+        .filter(|f| f.0 == "never-red")
+        .collect();
+    let killed = judged[0].3 == "killed";
+    assert_eq!(never_red.is_empty(), killed, "{}", run.stdout);
+}
+
+#[test]
+fn the_scratch_copies_are_removed_after_an_audit() {
+    let p = graded(PINNED);
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("specctl"))
+        .args(["audit", "--mutants"])
+        .current_dir(p.path())
+        .env("TMPDIR", tmp.path())
+        .output()
+        .expect("run specctl audit");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut left = Vec::new();
+    let mut stack = vec![tmp.path().to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read a folder").flatten() {
+            if entry.path().is_dir() {
+                if entry.file_name().to_string_lossy().starts_with("audit-") {
+                    left.push(entry.path());
+                }
+                stack.push(entry.path());
+            }
+        }
+    }
+    assert_eq!(left, Vec::<std::path::PathBuf>::new());
 }

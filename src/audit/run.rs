@@ -266,8 +266,6 @@ pub async fn run(
     mutants: Vec<Mutant>,
     on_tested: impl FnMut(&Tested, usize),
 ) -> Result<Outcome, AuditError> {
-    // A kill -9 of an earlier audit may have left a mutant's evidence running.
-    let _ = plan.registry.end_survivors().await;
     let first = Slot::new(plan.root)?;
     let (verdicts, observations, ms) = match baseline(plan, &first).await {
         Baseline::Holds {

@@ -7,6 +7,7 @@ use crate::audit::sources::{self, Sources};
 use crate::audit::{Audit, Finding, Status, Tested, judge, specs};
 use crate::cli::{AuditArgs, AuditFormat, Cli};
 use crate::exit::Exit;
+use crate::process::Owned;
 use crate::report::style::Style;
 use crate::store::Store;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -20,6 +21,14 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> Exit {
         Err(exit) => return exit,
     };
     let started = Instant::now();
+    let groups = groups(&loaded.project.root);
+    // A kill -9 of an earlier audit may have left a mutant's evidence running in its copy.
+    if let Ok((Err(err), _)) = interruptible(style, |_| Owned::end_orphans(&groups)) {
+        eprintln!(
+            "{} cannot end what an earlier audit left running: {err}",
+            style.yellow(&style.bold("warning:"))
+        );
+    }
     let mut audit = Audit {
         warnings: loaded.state.warnings.clone(),
         ..Audit::default()
@@ -154,9 +163,7 @@ fn mutate(
             selected,
             jobs: jobs(args.jobs),
             interrupt: interrupt.clone(),
-            registry: crate::process::Registry::new(
-                root.join(crate::store::DIR).join("audit-groups"),
-            ),
+            registry: Owned::mine(&groups(root)),
         };
         let outcome = run::run(&plan, texts, mutants, on_tested).await;
         (outcome, *interrupt.borrow())
@@ -203,6 +210,12 @@ fn learned(
             Ok(())
         }
     }
+}
+
+/// Where the groups audits start are recorded, a registry per run: apart from reconcile's,
+/// so an audit never ends a running reconcile's agent, nor another live audit's evidence.
+fn groups(root: &std::path::Path) -> std::path::PathBuf {
+    root.join(crate::store::DIR).join("audit-groups")
 }
 
 fn tally(counts: &BTreeMap<Status, usize>) -> String {

@@ -13,7 +13,7 @@ pub use capture::Capture;
 pub use exec::{Exec, ExecError, ExecOutput, exec};
 pub use group::{end_group, group_alive};
 pub use quote::shell_quote;
-pub use registry::{Registry, of_project as registry_of};
+pub use registry::{Owned, Registry, of_project as registry_of};
 pub use signal::Interrupt;
 
 use std::path::Path;

@@ -99,6 +99,44 @@ async fn end(pgid: i32) {
     }
 }
 
+/// Registries of concurrent runs, one per run under `base`, each named after the specctl
+/// process that owns it: a run ends only what runs that are gone left behind, never what a
+/// live run beside it started.
+pub struct Owned;
+
+impl Owned {
+    /// The registry of this process under `base`.
+    pub fn mine(base: &Path) -> Registry {
+        let me = std::process::id() as i32;
+        let start = start_time(me).unwrap_or(0);
+        Registry::new(base.join(format!("run-{me}-{start}")))
+    }
+
+    /// Ends every group recorded by a run under `base` whose specctl is gone, and drops its
+    /// registry; returns the groups it had to end.
+    pub async fn end_orphans(base: &Path) -> std::io::Result<Vec<i32>> {
+        let entries = match std::fs::read_dir(base) {
+            Ok(entries) => entries,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(err) => return Err(err),
+        };
+        let mut ended = Vec::new();
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some((pid, start)) = name.to_str().and_then(super::scratch::run_of) else {
+                continue;
+            };
+            if start_time(pid) == Some(start) {
+                continue;
+            }
+            ended.extend(Registry::new(entry.path()).end_survivors().await?);
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+        ended.sort();
+        Ok(ended)
+    }
+}
+
 /// The registry of the project at `root`.
 pub fn of_project(root: &Path) -> Registry {
     Registry::new(root.join(".specctl").join("groups"))

@@ -59,7 +59,7 @@ pub fn sweep(base: &Path) -> Vec<PathBuf> {
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some((pid, start)) = parse_run(&name) else {
+        let Some((pid, start)) = run_of(&name) else {
             continue;
         };
         if start_time(pid) != Some(start) && std::fs::remove_dir_all(entry.path()).is_ok() {
@@ -69,7 +69,8 @@ pub fn sweep(base: &Path) -> Vec<PathBuf> {
     swept
 }
 
-fn parse_run(name: &str) -> Option<(i32, u64)> {
+/// The pid and start time in a run folder's name, `run-<pid>-<start>`.
+pub(crate) fn run_of(name: &str) -> Option<(i32, u64)> {
     let rest = name.strip_prefix("run-")?;
     let (pid, start) = rest.split_once('-')?;
     Some((pid.parse().ok()?, start.parse().ok()?))
