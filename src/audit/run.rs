@@ -246,17 +246,6 @@ pub(crate) fn slots(root: &Path, first: Slot, count: usize) -> Result<Vec<Slot>,
     Ok(slots)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_mutant_may_run_three_times_the_baseline_and_at_least_five_seconds_more() {
-        assert_eq!(mutant_timeout(100), Duration::from_millis(5100));
-        assert_eq!(mutant_timeout(10_000), Duration::from_secs(30));
-    }
-}
-
 /// What a mutant run came to.
 pub enum Outcome {
     /// The baseline did not hold: these items did not pass unmutated.
@@ -299,4 +288,15 @@ pub async fn run(
         baseline_ms: ms,
         baseline: observations,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mutant_may_run_three_times_the_baseline_and_at_least_five_seconds_more() {
+        assert_eq!(mutant_timeout(100), Duration::from_millis(5100));
+        assert_eq!(mutant_timeout(10_000), Duration::from_secs(30));
+    }
 }
