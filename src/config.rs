@@ -68,6 +68,10 @@ pub struct Runner {
     /// Globs of feature files whose scenarios this runner proves, unless a tag names another.
     #[serde(default)]
     pub paths: Vec<String>,
+    /// The line of specctl.yaml that names the runner (0 where it was not read from one),
+    /// so a finding about it points there.
+    #[serde(skip)]
+    pub line: usize,
 }
 
 impl Runner {
@@ -280,8 +284,11 @@ impl Config {
         if empty {
             return Ok(Config::default());
         }
-        let config: Config = yaml::from_str(text, FILE_NAME, 0)?;
+        let mut config: Config = yaml::from_str(text, FILE_NAME, 0)?;
         config.validate(text)?;
+        for (name, runner) in &mut config.evidence {
+            runner.line = line_of(text, &format!("{name}:"), 1);
+        }
         Ok(config)
     }
 
@@ -385,6 +392,7 @@ mod tests {
             timeout: Duration::from_secs(1),
             inputs: vec![],
             paths: vec![],
+            line: 0,
         };
         assert!(runner("behave --junit {report_dir}").runs_behave());
         assert!(runner("'/opt/venv/bin/behave' -f json -o {report}").runs_behave());

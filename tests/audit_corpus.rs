@@ -339,7 +339,7 @@ fn static_rules_in_french_each_fire_on_the_loose_file_and_none_on_the_sound_one(
     assert_eq!(
         findings(&a.doc),
         vec![
-            ("evidence-cannot-fail", "error", "specctl.yaml", 1),
+            ("evidence-cannot-fail", "error", "specctl.yaml", 7),
             ("no-outcome", "error", lache, 4),
             ("never-red", "info", lache, 4),
             ("no-action", "warning", lache, 8),

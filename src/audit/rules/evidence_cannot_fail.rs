@@ -41,7 +41,7 @@ pub(super) fn check(items: &[&Item], config: &Config) -> Vec<Finding> {
             severity: Severity::Error,
             item: None,
             file: config::FILE_NAME.to_string(),
-            line: 1,
+            line: runner.line.max(1),
             message: format!(
                 "runner `{name}` always exits 0 (`{}`), and with `report: exit-code` that exit code is the verdict of every scenario it proves: none can fail; remove what forces success, or give it a report",
                 runner.run.trim()
@@ -109,13 +109,13 @@ mod tests {
     }
 
     #[test]
-    fn an_exit_code_runner_that_always_exits_0_is_an_error_at_specctl_yaml() {
+    fn an_exit_code_runner_that_always_exits_0_is_an_error_at_its_line_in_specctl_yaml() {
         let yaml = "evidence:\n  default: {run: \"behave || true\"}\n";
         let got = runner_findings(yaml, "default");
         assert_eq!(got.len(), 1);
         assert_eq!(
             (got[0].file.as_str(), got[0].line, got[0].item.as_deref()),
-            ("specctl.yaml", 1, None)
+            ("specctl.yaml", 2, None)
         );
         assert!(
             got[0]
