@@ -21,6 +21,18 @@ pub(crate) fn comparison(op: &str) -> Option<&'static str> {
     })
 }
 
+/// The same comparison with its boundary moved (`<` and `<=`, `>` and `>=`): only an example
+/// at the edge tells them apart, so a spec without one lets it survive.
+pub(crate) fn boundary(op: &str) -> Option<&'static str> {
+    Some(match op {
+        "<" => "<=",
+        "<=" => "<",
+        ">" => ">=",
+        ">=" => ">",
+        _ => return None,
+    })
+}
+
 pub(crate) fn arithmetic(op: &str) -> Option<&'static str> {
     Some(match op {
         "+" => "-",
@@ -78,6 +90,9 @@ pub(crate) fn binary(node: Node, sink: &mut Sink, concatenates: &dyn Fn(Node) ->
         return;
     };
     sink.replace(op, replacement, operator);
+    if let Some(moved) = boundary(kind) {
+        sink.replace(op, moved, Operator::Comparison);
+    }
 }
 
 /// Whether `node` is, through parentheses, expression lists and chains of `+`, one of the `literals` kinds:

@@ -81,6 +81,9 @@ fn comparisons(node: Node, sink: &mut Sink) {
             },
         };
         sink.replace(op, replacement, Operator::Comparison);
+        if let Some(moved) = ops::boundary(op.kind()) {
+            sink.replace(op, moved, Operator::Comparison);
+        }
     }
 }
 

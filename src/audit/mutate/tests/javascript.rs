@@ -30,6 +30,7 @@ fn javascript_gives_each_operator_where_it_applies() {
         (12, "!==", "===", Comparison),
         (12, "&&", "||", Logical),
         (12, ">", "<=", Comparison),
+        (12, ">", ">=", Comparison),
         (13, "valid", "true", ConditionForced),
         (13, "valid", "false", ConditionForced),
         (
@@ -70,6 +71,7 @@ fn typescript_types_are_not_code() {
         (8, "total < 10 && flag === \"on\"", "true", ConditionForced),
         (8, "total < 10 && flag === \"on\"", "false", ConditionForced),
         (8, "<", ">=", Comparison),
+        (8, "<", "<=", Comparison),
         (8, "&&", "||", Logical),
         (8, "===", "!==", Comparison),
         (9, "<number>total % 3", "undefined", ReturnDefault),
@@ -89,6 +91,7 @@ fn tsx_expressions_inside_elements() {
         (2, "n > 9", "true", ConditionForced),
         (2, "n > 9", "false", ConditionForced),
         (2, ">", "<=", Comparison),
+        (2, ">", ">=", Comparison),
         (2, "===", "!==", Comparison),
         (2, "||", "&&", Logical),
         (2, "true", "false", Boolean),

@@ -37,6 +37,7 @@ fn a_function_gives_each_operator_where_it_applies() {
         (8, "is not", "is", Comparison),
         (8, "and", "or", Logical),
         (8, ">", "<=", Comparison),
+        (8, ">", ">=", Comparison),
         (9, "-=", "+=", Arithmetic),
         (10, "log(label)", "pass", StatementRemoved),
         (
@@ -48,6 +49,7 @@ fn a_function_gives_each_operator_where_it_applies() {
         (11, "subtotal >= 0", "True", ConditionForced),
         (11, "subtotal >= 0", "False", ConditionForced),
         (11, ">=", "<", Comparison),
+        (11, ">=", ">", Comparison),
     ];
     assert_rows("src/prices.py", PRICES, expected);
 }
