@@ -6,8 +6,9 @@
 #   benches/run.sh --tiny      every benchmark at a tiny size, in seconds, only to keep them
 #                              working (CI): it never judges speed
 #   benches/run.sh --only overhead,prompt    a subset, by name:
-#                              parse overhead batching prompt growth watch
-#   benches/run.sh --runs N    timed runs per side (the median is reported; default 7, tiny 1)
+#                              parse overhead batching prompt growth watch audit mutmut
+#   benches/run.sh --runs N    timed runs per side (the median is reported; default 7, tiny 1;
+#                              audit and mutmut take at most 3: each of their runs is many)
 #   benches/run.sh --strict    exit 1 when a goal is missed (never with --tiny)
 #   benches/run.sh --keep      keep the generated projects (target/tmp/bench-run/)
 #
@@ -15,7 +16,10 @@
 # Exit: 0 when every benchmark ran; 1 when one could not run at all (or, with --strict, when a
 # goal was missed); 2 on a bad argument. The parsing benchmark's baseline (PyPI gherkin-official)
 # is installed into target/tmp/bench-tools/venv on first use; where it cannot be installed that
-# baseline is reported as unavailable and the run goes on.
+# baseline is reported as unavailable and the run goes on. Likewise the mutmut benchmark's tools
+# (benches/mutmut-requirements.txt, into target/tmp/bench-tools/mutmut-venv; --tiny never installs
+# them) and its project (vending-machine-pytest-bdd.tar.xz of shared/real-projects, or
+# $SPECCTL_REAL_PROJECTS): where either is missing its rows say "unavailable" and why.
 #
 # Each benchmark is one function bench_NAME that calls `row` once per line of the table.
 # Baseline and specctl are always timed interleaved, in the same go, so that a noisy machine
@@ -43,7 +47,7 @@ done
 runs=${runs:-$((tiny ? 1 : 7))}
 
 # Every benchmark, in table order.
-BENCHMARKS=(parse overhead batching prompt growth watch)
+BENCHMARKS=(parse overhead batching prompt growth watch audit mutmut)
 if [[ -n $only ]]; then IFS=', ' read -r -a BENCHMARKS <<< "$only"; fi
 
 work=$root/target/tmp/bench-run
@@ -342,6 +346,209 @@ bench_watch() {
   done
 }
 
+# ---------------------------------------------------------------- 7. audit
+
+# `specctl audit --mutants --jobs <cores>` on a generated Python project (benches/audit_project.py:
+# src/calc.py of 12 functions, one aspect whose evidence checks them all), against its floor: one
+# evidence run per mutant, `cores` at a time = mutants × (the evidence command alone) ÷ cores;
+# and, beside it, the same number of evidence runs by `xargs -P <cores>`, which says how near
+# that floor the machine itself can come just then. Once with instant evidence (one python3
+# process), once with evidence that takes 0.2 s more.
+bench_audit() {
+  local functions=12 sleeps=(0 0.2) n=$((runs < 3 ? runs : 3)) sleep
+  ((tiny)) && functions=2 sleeps=(0)
+  for sleep in "${sleeps[@]}"; do
+    local p=$work/audit-$sleep out=$work/audit-$sleep.json cmd
+    python3 "$root/benches/audit_project.py" --out "$p" --functions $functions --sleep "$sleep" > /dev/null \
+      || { say "  audit_project.py failed"; return 1; }
+    cmd=$(< "$p/evidence-command.txt")
+    (cd "$p" && sh -c "$cmd") > /dev/null 2>&1 || { say "  the evidence fails on the unmutated project"; return 1; }
+    (
+      cd "$p" || exit 1
+      local t rc m a=() e=() x=() i j
+      for ((i = 0; i < n; i++)); do
+        time_us t "$bin" audit --mutants --format json --output "$out" --jobs "$cores"
+        rc=$?
+        ((rc <= 1)) || { say "  specctl audit --mutants exited $rc"; exit 1; }
+        a+=("$t")
+        # The evidence alone, as specctl runs it (sh -c, from the root), 3 times a round.
+        for ((j = 0; j < 3; j++)); do
+          time_us t sh -c "$cmd" || { say "  the evidence failed"; exit 1; }
+          e+=("$t")
+        done
+        # And as many evidence runs as there were mutants, `cores` at a time (xargs -P): the
+        # floor as this machine can reach it now (a loaded machine runs fewer than `cores` at once).
+        m=$(json_get "$out" 'd["summary"]["mutants"]')
+        time_us t sh -c "yes '$cmd' | head -n $m | xargs -d '\n' -n 1 -P $cores sh -c" || { say "  the xargs floor failed"; exit 1; }
+        x+=("$t")
+      done
+      printf '%s\n' "$(median "${a[@]}")" "$(median "${e[@]}")" "$(median "${x[@]}")" "$(spread "${a[@]}")" "$(spread "${e[@]}")" "$(spread "${x[@]}")"
+    ) > "$work/audit.out" || return 1
+    local am em xm as es xs mutants survived base tested floor label
+    { read -r am; read -r em; read -r xm; read -r as; read -r es; read -r xs; } < "$work/audit.out"
+    read -r mutants survived base tested < <(json_get "$out" \
+      '"%d %d %s %.0f" % (d["summary"]["mutants"], d["summary"]["survived"], d["summary"].get("baseline_ms"), 1000 * sorted(m["duration_ms"] for m in d["mutants"])[len(d["mutants"]) // 2] if d["mutants"] else 0)')
+    ((mutants > 0)) || { say "  specctl made no mutant of the project"; return 1; }
+    floor=$(calc '%.0f' "$mutants * $em / $cores")
+    label="instant evidence"
+    [[ $sleep != 0 ]] && label="evidence + ${sleep} s"
+    say "  $mutants mutants ($survived survived), --jobs $cores: audit $(ms "$am") ms ($as), evidence alone $(ms "$em") ms ($es), medians of $n and $((3 * n));" \
+      "floor $mutants x $(ms "$em") / $cores = $(ms "$floor") ms; $mutants evidence runs by xargs -P $cores $(ms "$xm") ms ($xs);" \
+      "in the audit: its baseline ${base} ms, a mutant's observation $(ms "$tested") ms (median)"
+    row "audit: $mutants mutants, $label" "<= 1.1x floor" "$(ms "$am") ms" \
+      "$(ms "$floor") ms ($mutants x $(ms "$em") ms / $cores); xargs -P $cores $(ms "$xm") ms" \
+      "$(calc '%.2fx' "$am / $floor"); $(calc '%.2fx' "$am / $xm") vs xargs" "$(yesno "$am <= 1.1 * $floor")"
+  done
+}
+
+# ---------------------------------------------------------------- 8. mutmut
+
+# The folder of the real projects' tarballs, found as tests/real_projects.rs finds it.
+real_projects() {
+  if [[ -n ${SPECCTL_REAL_PROJECTS:-} ]]; then
+    [[ -d $SPECCTL_REAL_PROJECTS ]] && echo "$SPECCTL_REAL_PROJECTS"
+    return
+  fi
+  local d=$root
+  while :; do
+    [[ -d $d/shared/real-projects ]] && { echo "$d/shared/real-projects"; return; }
+    [[ $d == / ]] && return
+    d=$(dirname "$d")
+  done
+}
+
+# The bin/ of a venv with benches/mutmut-requirements.txt installed (installing it on first use,
+# unless NO_INSTALL is set); its status is 1 where there is none.
+mutmut_tools() {
+  local venv=$tools/mutmut-venv marker req=$root/benches/mutmut-requirements.txt
+  marker=$venv/.installed-$(cksum < "$req" | cut -d' ' -f1)
+  if [[ ! -f $marker ]]; then
+    [[ -n ${NO_INSTALL:-} ]] && return 1
+    say "  installing benches/mutmut-requirements.txt into $venv"
+    rm -rf "$venv"
+    { python3 -m venv "$venv" && "$venv/bin/pip" install --quiet --disable-pip-version-check --no-input -r "$req"; } >&2 \
+      || return 1
+    touch "$marker"
+  fi
+  echo "$venv/bin"
+}
+
+# One pytest-bdd project (vending-machine-pytest-bdd, 9 scenarios that are pytest tests, its 3
+# modules of logic) mutated by both: `specctl audit --mutants --jobs <cores>` (one pytest run a
+# mutant, in scratch copies) and mutmut 3's `mutmut run --max-children <cores>` (forks of one
+# pytest process, trampolines), timed interleaved; each one's mutants and survivors, and the
+# source lines where each left a mutant alive. --tiny installs nothing and mutates one module.
+bench_mutmut() {
+  local tarball=vending-machine-pytest-bdd.tar.xz dir venv n=$((runs < 3 ? runs : 3))
+  local files=(vending_machine.py payments.py data_access_objects.py)
+  ((tiny)) && files=(data_access_objects.py)
+  dir=$(real_projects)
+  if [[ -z $dir || ! -f $dir/$tarball ]]; then
+    say "  $tarball not found (looked in ${SPECCTL_REAL_PROJECTS:-shared/real-projects above $root}; set SPECCTL_REAL_PROJECTS)"
+    row "mutmut: vs specctl audit" "- (comparison)" "unavailable: no $tarball" "-" "-" "-"
+    return 0
+  fi
+  if ! venv=$( ((tiny)) && export NO_INSTALL=1; mutmut_tools); then
+    local why="pip could not install benches/mutmut-requirements.txt"
+    ((tiny)) && why="skipped in --tiny: its tools are not installed (a full run installs them)"
+    say "  $why"
+    row "mutmut: vs specctl audit" "- (comparison)" "unavailable: $why" "-" "-" "-"
+    return 0
+  fi
+  local s=$work/mutmut-specctl m=$work/mutmut-mutmut f mutate= paths=
+  mkdir -p "$s" "$m" && tar -xJf "$dir/$tarball" -C "$s" && tar -xJf "$dir/$tarball" -C "$m" || return 1
+  s=$s/vending-machine-pytest-bdd m=$m/vending-machine-pytest-bdd/vending
+  for f in "${files[@]}"; do mutate+="${mutate:+, }\"vending/$f\"" paths+=$'\n'"  $f"; done
+  # specctl: the 9 scenarios of vending/features, proven by one pytest run (Cucumber JSON).
+  # No bytecode is written: a mutant the size of the original, written within the second, would
+  # otherwise be run from the original's stale .pyc.
+  local pytest run
+  pytest="PYTHONDONTWRITEBYTECODE=1 $(printf %q "$venv/python") -m pytest -q -p no:cacheprovider vending"
+  run=$(python3 -c 'import json, sys; print(json.dumps(sys.argv[1]))' "$pytest --cucumberjson={report}")
+  cat > "$s/specctl.yaml" << YAML
+specs: ["vending/features/*.feature"]
+evidence:
+  default:
+    run: $run
+    report: cucumber-json
+    inputs: ["vending/*.py"]
+audit:
+  mutate: [$mutate]
+YAML
+  # mutmut: run in vending/, the folder its tests import the modules from (`from vending_machine
+  # import ...`): mutmut 3 names a mutant by its module path from where it runs, and stops early
+  # when the tests import the code under another name.
+  # The modules it does not mutate (with --tiny) are copied beside the mutated ones.
+  local copy=$'\n  features/' all=(vending_machine.py payments.py data_access_objects.py)
+  for f in "${all[@]}"; do [[ " ${files[*]} " == *" $f "* ]] || copy+=$'\n'"  $f"; done
+  printf '[mutmut]\nsource_paths=%s\nalso_copy=%s\n' "$paths" "$copy" > "$m/setup.cfg"
+  (cd "$s" && "$bin" check > /dev/null 2>&1) || { say "  specctl check fails on the unmutated project"; return 1; }
+  local t t2 rc sa=() ma=() pa=() i mutmut_error=
+  for ((i = 0; i < n; i++)); do
+    time_us t "$bin" -C "$s" audit --mutants --format json --output "$work/mutmut-specctl.json" --jobs "$cores"
+    rc=$?
+    ((rc <= 1)) || { say "  specctl audit --mutants exited $rc"; return 1; }
+    sa+=("$t")
+    # specctl's floor: the runner alone (pytest of the 9 scenarios), as specctl runs it.
+    time_us t sh -c "cd $(printf %q "$s") && $pytest --cucumberjson=$(printf %q "$work/pytest.json")" \
+      || { say "  pytest fails on the unmutated project"; return 1; }
+    pa+=("$t")
+    if [[ -z $mutmut_error ]]; then
+      rm -rf "$m/mutants"
+      now_us t
+      (cd "$m" && "$venv/mutmut" run --max-children "$cores") > "$work/mutmut.log" 2>&1
+      rc=$?
+      now_us t2
+      if ((rc != 0)); then
+        mutmut_error="mutmut run exited $rc: $(tr '\r' '\n' < "$work/mutmut.log" | grep -v '^ *$' | tail -n 1 | cut -c1-120)"
+        say "  $mutmut_error (log: $work/mutmut.log)"
+      else
+        ma+=("$((t2 - t))")
+      fi
+    fi
+  done
+  local sm pm sfloor smut skill ssurv slines
+  sm=$(median "${sa[@]}") pm=$(median "${pa[@]}")
+  read -r smut skill ssurv < <(json_get "$work/mutmut-specctl.json" '"%d %d %d" % (d["summary"]["mutants"], d["summary"]["killed"], d["summary"]["survived"])')
+  sfloor=$(calc '%.0f' "$smut * $pm / $cores")
+  json_get "$work/mutmut-specctl.json" '"\n".join("%s:%d" % fl for fl in sorted({(m["file"], m["line"]) for m in d["mutants"] if m["status"] == "survived"}))' > "$work/specctl-lines.txt"
+  slines=$(grep -c . "$work/specctl-lines.txt")
+  say "  specctl audit: $smut mutants, $skill killed, $ssurv survived, in $(ms "$sm") ms ($(spread "${sa[@]}")), --jobs $cores;" \
+    "pytest alone $(ms "$pm") ms ($(spread "${pa[@]}")), so its floor is $smut x $(ms "$pm") / $cores = $(ms "$sfloor") ms"
+  local floor_row=("mutmut: specctl audit vs its floor" "- (comparison)" "$(ms "$sm") ms (specctl)" \
+    "$(ms "$sfloor") ms ($smut x $(ms "$pm") ms pytest / $cores)" "$(calc '%.2fx' "$sm / $sfloor")" "-")
+  local files_label="${#files[@]} modules"
+  ((${#files[@]} == 1)) && files_label="1 module"
+  if [[ -n $mutmut_error || ${#ma[@]} == 0 ]]; then
+    row "mutmut: time, vending-machine, $files_label" "- (comparison)" "$(ms "$sm") ms (specctl)" "could not run: ${mutmut_error:-no run}" "-" "-"
+    row "mutmut: survivors of mutants" "- (comparison)" "$ssurv of $smut (specctl)" "could not run" "-" "-"
+    row "${floor_row[@]}"
+    return 0
+  fi
+  (cd "$m" && "$venv/mutmut" export-cicd-stats > /dev/null 2>&1) || { say "  mutmut export-cicd-stats failed"; return 1; }
+  (cd "$m" && "$venv/mutmut" results --all true 2> /dev/null) | python3 "$root/benches/mutmut_lines.py" "$m" > "$work/mutmut-lines.json" \
+    || { say "  reading mutmut's results failed"; return 1; }
+  local mm mmut mkill msurv mother mlines both
+  mm=$(median "${ma[@]}")
+  read -r mmut mkill msurv mother < <(json_get "$m/mutants/mutmut-cicd-stats.json" \
+    '"%d %d %d %d" % (d["total"], d["killed"], d["survived"], d["total"] - d["killed"] - d["survived"])')
+  json_get "$work/mutmut-lines.json" '"\n".join("vending/%s:%d" % (f, l) for f, ls in sorted(d["survived_lines"].items()) for l in ls)' > "$work/mutmut-lines.txt"
+  mlines=$(grep -c . "$work/mutmut-lines.txt")
+  both=$(comm -12 <(sort "$work/specctl-lines.txt") <(sort "$work/mutmut-lines.txt") | grep -c .)
+  say "  mutmut run: $mmut mutants, $mkill killed, $msurv survived, $mother other, in $(ms "$mm") ms ($(spread "${ma[@]}")), --max-children $cores; medians of $n"
+  say "  lines with a survivor: specctl $(paste -sd' ' "$work/specctl-lines.txt"); mutmut $(paste -sd' ' "$work/mutmut-lines.txt")"
+  row "mutmut: time, vending-machine, $files_label" "- (comparison)" "$(ms "$sm") ms (specctl)" "$(ms "$mm") ms (mutmut 3)" \
+    "$(calc '%.2fx' "$sm / $mm")" "-"
+  row "mutmut: time per mutant" "- (comparison)" "$(calc '%.0f' "$sm / 1000 / $smut") ms (specctl)" "$(calc '%.0f' "$mm / 1000 / $mmut") ms (mutmut 3)" \
+    "$(calc '%.2fx' "($sm / $smut) / ($mm / $mmut)")" "-"
+  local other=
+  ((mother > 0)) && other=", $mother neither killed nor survived"
+  row "mutmut: survivors of mutants" "- (comparison)" "$ssurv of $smut (specctl)" "$msurv of $mmut (mutmut 3)$other" \
+    "$(calc '%.0f%%' "100 * $skill / $smut") vs $(calc '%.0f%%' "100 * $mkill / $mmut") killed" "-"
+  row "mutmut: source lines with a survivor" "- (comparison)" "$slines (specctl)" "$mlines (mutmut 3)" "$both on both" "-"
+  row "${floor_row[@]}"
+}
+
 # ---------------------------------------------------------------- the run
 
 started=$SECONDS
@@ -363,7 +570,7 @@ load=$(cut -d' ' -f1-3 /proc/loadavg 2> /dev/null)
 failed=()
 for b in "${BENCHMARKS[@]}"; do
   if ! declare -F "bench_$b" > /dev/null; then
-    say "run.sh: no benchmark called $b (names: parse overhead batching prompt growth watch)"
+    say "run.sh: no benchmark called $b (names: parse overhead batching prompt growth watch audit mutmut)"
     failed+=("$b")
     continue
   fi

@@ -30,6 +30,9 @@ pub struct Summary {
     pub timeout: usize,
     pub unviable: usize,
     pub duration_ms: u64,
+    /// The unmutated observation's wall time (the mutants' timeout is a few times it); `None`
+    /// (null) without `--mutants` or when no mutant could be made.
+    pub baseline_ms: Option<u64>,
     pub interrupted: bool,
 }
 
@@ -48,6 +51,7 @@ impl Audit {
             timeout: status(Status::Timeout),
             unviable: status(Status::Unviable),
             duration_ms: self.duration_ms,
+            baseline_ms: self.baseline_ms,
             interrupted: self.interrupted,
         }
     }

@@ -133,7 +133,7 @@ mod tests {
             json!({
                 "findings": 7, "error": 5, "warning": 1, "info": 1,
                 "mutants": 4, "killed": 1, "survived": 1, "timeout": 1, "unviable": 1,
-                "duration_ms": 5000, "interrupted": false
+                "duration_ms": 5000, "baseline_ms": 800, "interrupted": false
             })
         );
         assert_eq!(
@@ -178,5 +178,6 @@ mod tests {
         assert_eq!(doc["mutants"], json!([]));
         assert_eq!(doc["findings"], json!([]));
         assert_eq!(doc["summary"]["findings"], 0);
+        assert_eq!(doc["summary"]["baseline_ms"], Value::Null);
     }
 }
