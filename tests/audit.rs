@@ -483,3 +483,38 @@ fn the_scratch_copies_are_removed_after_an_audit() {
     }
     assert_eq!(left, Vec::<std::path::PathBuf>::new());
 }
+
+#[test]
+fn a_mutant_of_the_same_size_is_never_judged_on_the_cached_bytecode_of_the_code_before() {
+    // `==` -> `!=` leaves the file's size as it was, and the mutant is written within a
+    // second of the baseline that compiled the original into __pycache__.
+    let p = Project::new();
+    p.file("specctl.yaml", "specs: []\n")
+        .file("src/one.py", "def is_one(a):\n    ok = a == 1\n    return ok\n")
+        .file(
+            "aspects/one.md",
+            "---\nname: one\nevidence: python3 evidence/check.py\ninputs: [\"src/**\"]\n---\nOne.\n",
+        )
+        .file(
+            "evidence/check.py",
+            "import sys\nsys.path.insert(0, 'src')\nfrom one import is_one\nassert is_one(1) is True\n",
+        );
+    // Python must write its bytecode cache here, as it does by default.
+    let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("specctl"))
+        .args(["audit", "--mutants", "--jobs", "1", "--format", "json"])
+        .current_dir(p.path())
+        .env_remove("PYTHONDONTWRITEBYTECODE")
+        .output()
+        .expect("run specctl audit");
+    let run = support::Run::from(output);
+    let doc = run.json();
+    assert_eq!(
+        statuses(&doc),
+        vec![
+            (2, "==".to_string(), "!=".to_string(), "killed".to_string()),
+            (3, "ok".to_string(), "None".to_string(), "killed".to_string()),
+        ],
+        "{}",
+        run.stdout
+    );
+}

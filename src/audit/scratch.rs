@@ -14,6 +14,9 @@ const LINKED: [&str; 3] = ["node_modules", ".venv", "venv"];
 pub(crate) struct Slot {
     _dir: tempfile::TempDir,
     root: PathBuf,
+    /// Writes so far: each write's file gets a modification time of its own (see `stamp`).
+    writes: std::cell::Cell<u64>,
+    made: std::time::SystemTime,
 }
 
 impl Slot {
@@ -29,7 +32,12 @@ impl Slot {
             path: from.to_path_buf(),
             source,
         })?;
-        Ok(Slot { _dir: dir, root })
+        Ok(Slot {
+            _dir: dir,
+            root,
+            writes: std::cell::Cell::new(0),
+            made: std::time::SystemTime::now(),
+        })
     }
 
     pub(crate) fn root(&self) -> &Path {
@@ -48,6 +56,7 @@ impl Slot {
             .apply(original)
             .ok_or_else(|| failed("the mutant does not fit the file as it is now".into()))?;
         fs::write(&path, &mutated).map_err(|e| failed(e.to_string()))?;
+        self.stamp(&path).map_err(|e| failed(e.to_string()))?;
         let written = fs::read(&path).map_err(|e| failed(e.to_string()))?;
         if written == original.as_bytes() || written != mutated.as_bytes() {
             return Err(failed(
@@ -65,12 +74,28 @@ impl Slot {
         };
         let path = self.own_file(file).map_err(failed)?;
         fs::write(&path, original).map_err(|e| failed(format!("cannot undo the mutant: {e}")))?;
+        self.stamp(&path)
+            .map_err(|e| failed(format!("cannot undo the mutant: {e}")))?;
         match fs::read(&path) {
             Ok(bytes) if bytes == original.as_bytes() => Ok(()),
             _ => Err(failed(
                 "the file could not be put back after the mutant".into(),
             )),
         }
+    }
+
+    /// Gives the file just written a modification time no earlier write in this copy had,
+    /// a whole second after the last: caches that trust a file's size and time in seconds
+    /// (Python's `.pyc`, make, cargo's fingerprints) would otherwise run the code of the
+    /// mutant before, when two same-sized writes fall in one second.
+    fn stamp(&self, path: &Path) -> std::io::Result<()> {
+        let n = self.writes.get() + 1;
+        self.writes.set(n);
+        let time = self.made + std::time::Duration::from_secs(n);
+        fs::File::options()
+            .write(true)
+            .open(path)?
+            .set_modified(time)
     }
 
     /// The copy's own file for `file`: never one reached through a link, which could lead
@@ -164,7 +189,20 @@ mod tests {
             fs::read_to_string(project.path().join("src/m.py")).unwrap(),
             text
         );
+        let mutated_at = fs::metadata(slot.root().join("src/m.py"))
+            .unwrap()
+            .modified()
+            .unwrap();
         slot.restore("src/m.py", text).unwrap();
+        let restored_at = fs::metadata(slot.root().join("src/m.py"))
+            .unwrap()
+            .modified()
+            .unwrap();
+        // Same size, written within a second: only the time tells a cache they differ.
+        assert_eq!(
+            restored_at.duration_since(mutated_at).unwrap(),
+            std::time::Duration::from_secs(1)
+        );
         assert_eq!(
             fs::read_to_string(slot.root().join("src/m.py")).unwrap(),
             text
