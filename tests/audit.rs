@@ -512,9 +512,34 @@ fn a_mutant_of_the_same_size_is_never_judged_on_the_cached_bytecode_of_the_code_
         statuses(&doc),
         vec![
             (2, "==".to_string(), "!=".to_string(), "killed".to_string()),
-            (3, "ok".to_string(), "None".to_string(), "killed".to_string()),
+            (
+                3,
+                "ok".to_string(),
+                "None".to_string(),
+                "killed".to_string()
+            ),
         ],
         "{}",
         run.stdout
+    );
+}
+
+#[test]
+fn values_pinned_away_from_the_edges_let_a_moved_boundary_survive() {
+    let p = graded(
+        "assert grade(95) == 'gold'\nassert grade(70) == 'silver'\nassert grade(10) == 'bronze'\n",
+    );
+    let run = p.run(&["audit", "--mutants", "--all-mutants", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let survived: Vec<_> = statuses(&run.json())
+        .into_iter()
+        .filter(|m| m.3 == "survived")
+        .collect();
+    assert_eq!(
+        survived,
+        vec![
+            (2, ">=".to_string(), ">".to_string(), "survived".to_string()),
+            (4, ">=".to_string(), ">".to_string(), "survived".to_string()),
+        ]
     );
 }

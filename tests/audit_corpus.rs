@@ -85,10 +85,13 @@ fn behave_labels_pinned_at_their_boundaries_kill_every_viable_mutant() {
             m(7, "score >= 90", "True", "killed", rows(&[89, 50, 49, 0])),
             m(7, "score >= 90", "False", "killed", rows(&[100, 90])),
             m(7, ">=", "<", "killed", rows(&[100, 90, 89, 50, 49, 0])),
+            // Only the example at the edge tells `>= 90` from `> 90`.
+            m(7, ">=", ">", "killed", rows(&[90])),
             m(8, "\"gold\"", "None", "killed", rows(&[100, 90])),
             m(9, "score >= 50", "True", "killed", rows(&[49, 0])),
             m(9, "score >= 50", "False", "killed", rows(&[89, 50])),
             m(9, ">=", "<", "killed", rows(&[89, 50, 49, 0])),
+            m(9, ">=", ">", "killed", rows(&[50])),
             m(10, "\"silver\"", "None", "killed", rows(&[89, 50])),
             m(11, "\"bronze\"", "None", "killed", rows(&[49, 0])),
             m(
@@ -101,7 +104,7 @@ fn behave_labels_pinned_at_their_boundaries_kill_every_viable_mutant() {
         ],
         "{a}"
     );
-    assert_summary(&a, [10, 9, 0, 0, 1]);
+    assert_summary(&a, [12, 11, 0, 0, 1]);
 }
 
 /// The unviable mutant above, applied by hand: behave cannot import the step module, writes
@@ -186,16 +189,18 @@ fn cucumber_js_labels_pinned_at_their_boundaries_kill_every_mutant() {
             m(3, "score >= 90", "true", "killed", rows(&[89, 50, 49, 0])),
             m(3, "score >= 90", "false", "killed", rows(&[100, 90])),
             m(3, ">=", "<", "killed", rows(&[100, 90, 89, 50, 49, 0])),
+            m(3, ">=", ">", "killed", rows(&[90])),
             m(4, "'gold'", "undefined", "killed", rows(&[100, 90])),
             m(6, "score >= 50", "true", "killed", rows(&[49, 0])),
             m(6, "score >= 50", "false", "killed", rows(&[89, 50])),
             m(6, ">=", "<", "killed", rows(&[89, 50, 49, 0])),
+            m(6, ">=", ">", "killed", rows(&[50])),
             m(7, "'silver'", "undefined", "killed", rows(&[89, 50])),
             m(9, "'bronze'", "undefined", "killed", rows(&[49, 0])),
         ],
         "{a}"
     );
-    assert_summary(&a, [9, 9, 0, 0, 0]);
+    assert_summary(&a, [11, 11, 0, 0, 0]);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -257,13 +262,15 @@ fn cucumber_rs_labels_pinned_at_their_boundaries_kill_every_mutant() {
             m(4, "score >= 90", "true", "killed", rows(&[89, 50, 49, 0])),
             m(4, "score >= 90", "false", "killed", rows(&[100, 90])),
             m(4, ">=", "<", "killed", rows(&[100, 90, 89, 50, 49, 0])),
+            m(4, ">=", ">", "killed", rows(&[90])),
             m(6, "score >= 50", "true", "killed", rows(&[49, 0])),
             m(6, "score >= 50", "false", "killed", rows(&[89, 50])),
             m(6, ">=", "<", "killed", rows(&[89, 50, 49, 0])),
+            m(6, ">=", ">", "killed", rows(&[50])),
         ],
         "{a}"
     );
-    assert_summary(&a, [6, 6, 0, 0, 0]);
+    assert_summary(&a, [8, 8, 0, 0, 0]);
 }
 
 // ---------------------------------------------------------------------------------------

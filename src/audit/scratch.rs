@@ -14,9 +14,8 @@ const LINKED: [&str; 3] = ["node_modules", ".venv", "venv"];
 pub(crate) struct Slot {
     _dir: tempfile::TempDir,
     root: PathBuf,
-    /// Writes so far: each write's file gets a modification time of its own (see `stamp`).
-    writes: std::cell::Cell<u64>,
-    made: std::time::SystemTime,
+    /// The modification time the last write was given (see `stamp`).
+    stamped: std::cell::Cell<std::time::SystemTime>,
 }
 
 impl Slot {
@@ -35,8 +34,8 @@ impl Slot {
         Ok(Slot {
             _dir: dir,
             root,
-            writes: std::cell::Cell::new(0),
-            made: std::time::SystemTime::now(),
+            // The copies were dated now: the first mutant must be dated a second later.
+            stamped: std::cell::Cell::new(std::time::SystemTime::now()),
         })
     }
 
@@ -84,14 +83,14 @@ impl Slot {
         }
     }
 
-    /// Gives the file just written a modification time no earlier write in this copy had,
-    /// a whole second after the last: caches that trust a file's size and time in seconds
-    /// (Python's `.pyc`, make, cargo's fingerprints) would otherwise run the code of the
-    /// mutant before, when two same-sized writes fall in one second.
+    /// Gives the file just written a modification time later than now and a whole second
+    /// after the last write's: caches that trust a file's size and time in seconds (Python's
+    /// `.pyc`) or a time newer than their last build (make, cargo) would otherwise run the
+    /// code of the mutant before, when two same-sized writes fall in one second.
     fn stamp(&self, path: &Path) -> std::io::Result<()> {
-        let n = self.writes.get() + 1;
-        self.writes.set(n);
-        let time = self.made + std::time::Duration::from_secs(n);
+        let next = self.stamped.get() + std::time::Duration::from_secs(1);
+        let time = next.max(std::time::SystemTime::now());
+        self.stamped.set(time);
         fs::File::options()
             .write(true)
             .open(path)?
@@ -179,6 +178,7 @@ mod tests {
                 .file_type()
                 .is_symlink()
         );
+        let before = std::time::SystemTime::now();
         slot.apply(&mutant("src/m.py", 5, "==", "!="), text)
             .unwrap();
         assert_eq!(
@@ -198,10 +198,11 @@ mod tests {
             .unwrap()
             .modified()
             .unwrap();
-        // Same size, written within a second: only the time tells a cache they differ.
-        assert_eq!(
-            restored_at.duration_since(mutated_at).unwrap(),
-            std::time::Duration::from_secs(1)
+        // A mutant is dated after the copy and after now, so a build older than it is stale;
+        // and same size, written within a second: only the time tells a cache they differ.
+        assert!(mutated_at >= before);
+        assert!(
+            restored_at.duration_since(mutated_at).unwrap() >= std::time::Duration::from_secs(1)
         );
         assert_eq!(
             fs::read_to_string(slot.root().join("src/m.py")).unwrap(),
