@@ -1,7 +1,7 @@
 //! `specctl audit`: the static rules, and with `--mutants` the baseline and every mutant;
 //! the findings rendered in the chosen format, recorded so `never-red` learns.
 
-use super::{Loaded, interruptible, jobs, load, print, print_problems};
+use super::{Loaded, interruptible, jobs, load, print_problems};
 use crate::audit::run::{self, Outcome, Plan};
 use crate::audit::sources::{self, Sources};
 use crate::audit::{Audit, Finding, Status, Tested, judge, specs};
@@ -313,23 +313,12 @@ fn render(
         AuditFormat::Sarif => crate::report::sarif::sarif(audit) + "\n",
         AuditFormat::Stryker => crate::report::stryker::stryker(audit, &sources.texts) + "\n",
     };
-    match &args.output {
-        Some(path) => {
-            if let Err(err) = std::fs::write(path, &text) {
-                let style = Style::stderr(cli.color());
-                return Err(super::fatal(
-                    style,
-                    &format!("cannot write {}: {err}", path.display()),
-                ));
-            }
-            print(&format!(
-                "{}\n",
-                crate::report::audit::summary_line(&audit.summary())
-            ));
-        }
-        None => print(&text),
-    }
-    Ok(())
+    super::deliver(
+        cli,
+        args.output.as_deref(),
+        &text,
+        &crate::report::audit::summary_line(&audit.summary()),
+    )
 }
 
 /// The text of every file a finding points into, and of every mutated source.

@@ -1,6 +1,6 @@
 //! `specctl check`: observe once, record the observation, report it.
 
-use super::{Loaded, interruptible, jobs, load, print, print_problems};
+use super::{Loaded, interruptible, jobs, load, print_problems};
 use crate::cli::{CheckArgs, CheckFormat, Cli};
 use crate::exit::Exit;
 use crate::observe::{self, Observation, Options};
@@ -93,20 +93,7 @@ fn report(
     {
         warnings.push(format!("cannot append to $GITHUB_STEP_SUMMARY: {err}"));
     }
-    match &args.output {
-        Some(path) => {
-            if let Err(err) = std::fs::write(path, &text) {
-                let style = Style::stderr(cli.color());
-                return Err(super::fatal(
-                    style,
-                    &format!("cannot write {}: {err}", path.display()),
-                ));
-            }
-            print(&format!("{}\n", counts.closing_line()));
-        }
-        None => print(&text),
-    }
-    Ok(())
+    super::deliver(cli, args.output.as_deref(), &text, &counts.closing_line())
 }
 
 fn observe_items(

@@ -132,6 +132,29 @@ pub(crate) fn print_problems(state: &DesiredState, warnings: &[String], style: S
     }
 }
 
+/// Writes a report to `--output` (then prints only its closing line) or to stdout.
+pub(crate) fn deliver(
+    cli: &Cli,
+    output: Option<&std::path::Path>,
+    text: &str,
+    closing: &str,
+) -> Result<(), Exit> {
+    match output {
+        Some(path) => {
+            if let Err(err) = std::fs::write(path, text) {
+                let style = Style::stderr(cli.color());
+                return Err(fatal(
+                    style,
+                    &format!("cannot write {}: {err}", path.display()),
+                ));
+            }
+            print(&format!("{closing}\n"));
+        }
+        None => print(text),
+    }
+    Ok(())
+}
+
 /// `--jobs`, or the number of cores.
 pub(crate) fn jobs(arg: Option<u16>) -> usize {
     arg.map(usize::from)
