@@ -543,3 +543,28 @@ fn values_pinned_away_from_the_edges_let_a_moved_boundary_survive() {
         ]
     );
 }
+
+#[test]
+fn inputs_that_match_no_source_and_a_bad_glob_are_clear_errors() {
+    let p = graded(PINNED);
+    p.file(
+        "aspects/grade.md",
+        "---\nname: grade\nevidence: python3 evidence/check.py\ninputs: [\"docs/**\"]\n---\nGrades.\n",
+    )
+    .file("docs/guide.md", "# Guide\n");
+    let run = p.run(&["audit", "--mutants"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no source file to mutate matches inputs (docs/**)"),
+        "{}",
+        run.stderr
+    );
+    p.file("specctl.yaml", "specs: []\naudit:\n  mutate: [\"src/[\"]\n");
+    let run = p.run(&["audit", "--mutants"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`src/[` in audit.mutate is not a valid glob"),
+        "{}",
+        run.stderr
+    );
+}
