@@ -555,7 +555,8 @@ fn inputs_that_match_no_source_and_a_bad_glob_are_clear_errors() {
     let run = p.run(&["audit", "--mutants"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
-        run.stderr.contains("no source file to mutate matches inputs (docs/**)"),
+        run.stderr
+            .contains("no source file to mutate matches inputs (docs/**)"),
         "{}",
         run.stderr
     );
@@ -563,7 +564,8 @@ fn inputs_that_match_no_source_and_a_bad_glob_are_clear_errors() {
     let run = p.run(&["audit", "--mutants"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
-        run.stderr.contains("`src/[` in audit.mutate is not a valid glob"),
+        run.stderr
+            .contains("`src/[` in audit.mutate is not a valid glob"),
         "{}",
         run.stderr
     );
