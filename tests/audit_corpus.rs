@@ -175,6 +175,35 @@ fn cucumber_js_a_membership_check_lets_the_thresholds_survive() {
     assert_summary(&a, [5, 1, 4, 0, 0]);
 }
 
+/// A step that calls a method on the label crashes (a TypeError) where a mutant returns
+/// `undefined`: cucumber-js reports the step FAILED, but a crash is `error`, never a kill,
+/// so with that the only scenario, the mutant is `unviable`.
+#[test]
+fn cucumber_js_a_type_error_in_a_step_is_a_crash_so_its_mutant_is_unviable() {
+    let p = Corpus::new("cucumber-js", &[]).node_modules();
+    p.write(
+        "features/shout.feature",
+        "Feature: Shout\n  Scenario: A high score is shouted\n    Given a score of 95\n    When it is graded\n    Then the label shouts \"GOLD\"\n",
+    );
+    p.write(
+        "features/step_definitions/shout_steps.js",
+        "const assert = require('node:assert');\nconst { Then } = require('@cucumber/cucumber');\nThen('the label shouts {string}', function (shout) {\n  assert.strictEqual(this.label.toUpperCase(), shout);\n});\n",
+    );
+    let a = p.audit(&["--mutants", "--format", "json"]);
+    a.report("cucumber-js crash");
+    assert_eq!(
+        mutants(&a.doc),
+        vec![
+            m(3, "score >= 90", "true", "survived", vec![]),
+            m(4, "'gold'", "undefined", "unviable", vec![]),
+            m(6, "score >= 50", "true", "survived", vec![]),
+            m(7, "'silver'", "undefined", "survived", vec![]),
+            m(9, "'bronze'", "undefined", "survived", vec![]),
+        ],
+        "{a}"
+    );
+}
+
 #[test]
 fn cucumber_js_labels_pinned_at_their_boundaries_kill_every_mutant() {
     let p = Corpus::new("cucumber-js", &["sound.feature"]).node_modules();

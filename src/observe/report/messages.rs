@@ -184,6 +184,12 @@ fn outcome_of(
                     )),
                 );
             }
+            "FAILED" if crashed(result) => {
+                return (
+                    CaseOutcome::Errored,
+                    Some(step_message(&format!("crashed: {}", label(step_id)), error)),
+                );
+            }
             "FAILED" => {
                 return (
                     CaseOutcome::Failed,
@@ -215,6 +221,23 @@ fn outcome_of(
         (None, true) => (CaseOutcome::Skipped, None),
         (None, false) => (CaseOutcome::Passed, None),
     }
+}
+
+/// Whether a failed step raised one of JavaScript's own runtime errors (`null.x`, a function
+/// that does not exist): a crash before any assertion, not a failed one. An assertion
+/// library's error, or any error the step throws itself, is a failure.
+fn crashed(result: &Value) -> bool {
+    const ENGINE: [&str; 6] = [
+        "TypeError",
+        "ReferenceError",
+        "RangeError",
+        "SyntaxError",
+        "EvalError",
+        "URIError",
+    ];
+    result["exception"]["type"]
+        .as_str()
+        .is_some_and(|t| ENGINE.contains(&t))
 }
 
 fn runs(step: &Value) -> Runs {
@@ -312,6 +335,46 @@ mod tests {
             Some("hook failed: a hook\ndb down")
         );
         assert_eq!(report.cases[0].steps, ["I add 1"]);
+    }
+
+    /// As cucumber-js 12 writes them: `null.x` in one step, `assert.strictEqual(1, 2)` in
+    /// another, a plain `throw new Error(…)` in a third.
+    #[test]
+    fn an_engine_error_in_a_step_is_a_crash_and_an_assertion_a_failure() {
+        let base = r#"{"pickle":{"id":"p","uri":"a.feature","name":"A","astNodeIds":["s"],"steps":[{"id":"ps","text":"x"}]}}
+{"testCase":{"id":"t","pickleId":"p","testSteps":[{"id":"ts","pickleStepId":"ps"}]}}
+{"testCaseStarted":{"id":"c","testCaseId":"t","attempt":0}}
+"#;
+        let with = |result: &str| {
+            let finished = format!(
+                "{{\"testStepFinished\":{{\"testCaseStartedId\":\"c\",\"testStepId\":\"ts\",\"testStepResult\":{result}}}}}"
+            );
+            let text = format!(
+                "{base}{finished}\n{{\"testCaseFinished\":{{\"testCaseStartedId\":\"c\"}}}}\n"
+            );
+            let case = parse(&text).unwrap().cases.remove(0);
+            (case.outcome, case.message.unwrap_or_default())
+        };
+        let crash = with(
+            r#"{"status":"FAILED","message":"TypeError: Cannot read properties of null (reading 'x')\n    at World.<anonymous> (s.js:3:37)","exception":{"type":"TypeError","message":"Cannot read properties of null (reading 'x')"}}"#,
+        );
+        assert_eq!(crash.0, CaseOutcome::Errored);
+        assert!(
+            crash.1.starts_with("crashed: x\nTypeError: Cannot read"),
+            "{}",
+            crash.1
+        );
+        let assertion = with(
+            r#"{"status":"FAILED","message":"AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:\n\n1 !== 2\n","exception":{"type":"AssertionError","message":"Expected values to be strictly equal"}}"#,
+        );
+        assert_eq!(assertion.0, CaseOutcome::Failed);
+        let thrown = with(
+            r#"{"status":"FAILED","message":"Error: out of stock","exception":{"type":"Error","message":"out of stock"}}"#,
+        );
+        assert_eq!(thrown.0, CaseOutcome::Failed);
+        // Older cucumber-js writes no exception: a failure, as before.
+        let bare = with(r#"{"status":"FAILED","message":"TypeError: x"}"#);
+        assert_eq!(bare.0, CaseOutcome::Failed);
     }
 
     #[test]
