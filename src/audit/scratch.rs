@@ -6,9 +6,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Never copied: git's own data, specctl's state, and build output a runner rebuilds.
-const SKIPPED: [&str; 4] = [".git", ".specctl", "target", "__pycache__"];
+pub(super) const SKIPPED: [&str; 4] = [".git", ".specctl", "target", "__pycache__"];
 /// Linked, not copied: installed packages are large, read-only to evidence, never mutated.
-const LINKED: [&str; 3] = ["node_modules", ".venv", "venv"];
+pub(super) const LINKED: [&str; 3] = ["node_modules", ".venv", "venv"];
 
 /// One copy; mutants are applied to it one at a time and undone after each.
 pub(crate) struct Slot {

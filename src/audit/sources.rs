@@ -4,7 +4,7 @@
 use super::mutate::{self, Language, MutateError};
 use super::{AuditError, Mutant};
 use crate::config::Config;
-use crate::desired::{Item, ItemKind};
+use crate::desired::Item;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -26,22 +26,9 @@ pub(crate) fn patterns<'a>(config: &'a Config, items: &[&'a Item]) -> (Vec<&'a s
     }
     let mut patterns = BTreeSet::new();
     for item in items {
-        patterns.extend(inputs_of(config, item).iter().map(String::as_str));
+        patterns.extend(item.inputs(config).iter().map(String::as_str));
     }
     (patterns.into_iter().collect(), "inputs")
-}
-
-/// The `inputs` of the evidence that proves `item`.
-pub(crate) fn inputs_of<'a>(config: &'a Config, item: &'a Item) -> &'a [String] {
-    match &item.kind {
-        ItemKind::Aspect(a) => &a.inputs,
-        ItemKind::Scenario(s) => s
-            .runner
-            .as_deref()
-            .and_then(|r| config.evidence.get(r))
-            .map(|r| r.inputs.as_slice())
-            .unwrap_or_default(),
-    }
 }
 
 pub(crate) fn glob_set(patterns: &[&str], key: &'static str) -> Result<GlobSet, AuditError> {
@@ -113,18 +100,17 @@ pub(crate) fn find(root: &Path, config: &Config, items: &[&Item]) -> Result<Sour
 /// Every file of the project, root-relative, as `.gitignore` leaves them, without specctl's
 /// state, git's data and the folders of installed packages.
 fn walk(root: &Path) -> Vec<String> {
-    const NEVER: [&str; 6] = [
-        ".git",
-        ".specctl",
-        "node_modules",
-        "target",
-        ".venv",
-        "venv",
-    ];
+    // What a scratch copy leaves out or links is never a source to mutate.
+    let never = |name: &std::ffi::OsStr| {
+        super::scratch::SKIPPED
+            .iter()
+            .chain(&super::scratch::LINKED)
+            .any(|n| name == *n)
+    };
     let mut files: Vec<String> = ignore::WalkBuilder::new(root)
         .require_git(false)
         .hidden(false)
-        .filter_entry(|e| !NEVER.iter().any(|n| e.file_name() == *n))
+        .filter_entry(move |e| !never(e.file_name()))
         .build()
         .flatten()
         .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
@@ -186,8 +172,7 @@ impl Coverage {
         let items = items
             .iter()
             .map(|item| {
-                let inputs: Vec<&str> =
-                    inputs_of(config, item).iter().map(String::as_str).collect();
+                let inputs: Vec<&str> = item.inputs(config).iter().map(String::as_str).collect();
                 let set = (!inputs.is_empty())
                     .then(|| glob_set(&inputs, "inputs").ok())
                     .flatten();

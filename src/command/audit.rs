@@ -57,7 +57,7 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> Exit {
             print_problems(&loaded.state, &audit.warnings, style);
             return Exit::Invalid;
         }
-        match mutate(cli, args, &loaded, &mut audit) {
+        match mutate(cli, args, &loaded, &mut store, &mut audit) {
             Ok((found, stopped_by)) => {
                 sources = found;
                 signal = stopped_by;
@@ -118,6 +118,7 @@ fn mutate(
     cli: &Cli,
     args: &AuditArgs,
     loaded: &Loaded,
+    store: &mut Result<Store, crate::store::StoreError>,
     audit: &mut Audit,
 ) -> Result<(Sources, Option<i32>), Exit> {
     let style = Style::stderr(cli.color());
@@ -172,13 +173,13 @@ fn mutate(
         bar.finish_and_clear();
     }
     let outcome = outcome.map_err(|e| fatal(&e))?;
-    learned(root, style, outcome, interrupted, signal, audit)?;
+    learned(store, style, outcome, interrupted, signal, audit)?;
     Ok((found, signal))
 }
 
 /// What the mutant run taught, put into `audit`; `Err` is the exit when it taught nothing.
 fn learned(
-    root: &std::path::Path,
+    store: &mut Result<Store, crate::store::StoreError>,
     style: Style,
     outcome: Outcome,
     interrupted: bool,
@@ -199,7 +200,10 @@ fn learned(
             baseline_ms,
             baseline,
         } => {
-            if let Err(err) = Store::open(root).and_then(|mut s| s.record(&baseline)) {
+            // A store that cannot be opened was warned about already.
+            if let Ok(store) = store
+                && let Err(err) = store.record(&baseline)
+            {
                 audit.warnings.push(err.to_string());
             }
             audit.baseline_ms = Some(baseline_ms);

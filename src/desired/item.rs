@@ -109,6 +109,20 @@ impl Item {
         self.scenario().and_then(|s| s.runner.as_deref())
     }
 
+    /// The evidence `inputs` of the item: an aspect's own, a scenario's runner's (none where
+    /// nothing proves it). Empty: the evidence declares none, so it may depend on anything.
+    pub fn inputs<'a>(&'a self, config: &'a crate::config::Config) -> &'a [String] {
+        match &self.kind {
+            ItemKind::Aspect(a) => &a.inputs,
+            ItemKind::Scenario(s) => s
+                .runner
+                .as_deref()
+                .and_then(|r| config.evidence.get(r))
+                .map(|r| r.inputs.as_slice())
+                .unwrap_or_default(),
+        }
+    }
+
     /// What proves the item, as people read it: a scenario's runner name, an aspect's command.
     pub fn evidence(&self) -> Option<&str> {
         match &self.kind {

@@ -38,22 +38,12 @@ pub fn affected(
             continue;
         }
         let inputs = match &item.kind {
-            ItemKind::Aspect(a) => globs(&a.inputs),
-            ItemKind::Scenario(s) => {
-                let runner = s.runner.as_deref().unwrap_or_default();
-                runner_inputs
-                    .entry(runner)
-                    .or_insert_with(|| {
-                        globs(
-                            config
-                                .evidence
-                                .get(runner)
-                                .map(|r| r.inputs.as_slice())
-                                .unwrap_or_default(),
-                        )
-                    })
-                    .clone()
-            }
+            ItemKind::Aspect(_) => globs(item.inputs(config)),
+            // One glob set per runner, however many scenarios it proves.
+            ItemKind::Scenario(s) => runner_inputs
+                .entry(s.runner.as_deref().unwrap_or_default())
+                .or_insert_with(|| globs(item.inputs(config)))
+                .clone(),
         };
         let hit = match inputs {
             None => true,

@@ -337,14 +337,17 @@ mod tests {
         assert_eq!(report.cases[0].steps, ["I add 1"]);
     }
 
+    /// One scenario of one step, started: what a test adds its step's result to.
+    const ONE_STEP: &str = r#"{"pickle":{"id":"p","uri":"a.feature","name":"A","astNodeIds":["s"],"steps":[{"id":"ps","text":"x"}]}}
+{"testCase":{"id":"t","pickleId":"p","testSteps":[{"id":"ts","pickleStepId":"ps"}]}}
+{"testCaseStarted":{"id":"c","testCaseId":"t","attempt":0}}
+"#;
+
     /// As cucumber-js 12 writes them: `null.x` in one step, `assert.strictEqual(1, 2)` in
     /// another, a plain `throw new Error(…)` in a third.
     #[test]
     fn an_engine_error_in_a_step_is_a_crash_and_an_assertion_a_failure() {
-        let base = r#"{"pickle":{"id":"p","uri":"a.feature","name":"A","astNodeIds":["s"],"steps":[{"id":"ps","text":"x"}]}}
-{"testCase":{"id":"t","pickleId":"p","testSteps":[{"id":"ts","pickleStepId":"ps"}]}}
-{"testCaseStarted":{"id":"c","testCaseId":"t","attempt":0}}
-"#;
+        let base = ONE_STEP;
         let with = |result: &str| {
             let finished = format!(
                 "{{\"testStepFinished\":{{\"testCaseStartedId\":\"c\",\"testStepId\":\"ts\",\"testStepResult\":{result}}}}}"
@@ -379,10 +382,7 @@ mod tests {
 
     #[test]
     fn undefined_pending_skipped_and_unfinished_cases() {
-        let base = r#"{"pickle":{"id":"p","uri":"a.feature","name":"A","astNodeIds":["s"],"steps":[{"id":"ps","text":"x"}]}}
-{"testCase":{"id":"t","pickleId":"p","testSteps":[{"id":"ts","pickleStepId":"ps"}]}}
-{"testCaseStarted":{"id":"c","testCaseId":"t","attempt":0}}
-"#;
+        let base = ONE_STEP;
         let with = |status: &str| {
             format!(
                 "{base}{{\"testStepFinished\":{{\"testCaseStartedId\":\"c\",\"testStepId\":\"ts\",\"testStepResult\":{{\"status\":\"{status}\"}}}}}}\n{{\"testCaseFinished\":{{\"testCaseStartedId\":\"c\"}}}}\n"
