@@ -15,6 +15,7 @@ PURE = {
     "reconcile/delta.rs",
     "reconcile/ledger.rs",
     "reconcile/prompt.rs",
+    "reconcile/review.rs",
 }
 IO = re.compile(
     r"std::fs|std::process|std::net|std::io::(stdin|stdout|stderr)|tokio|rusqlite|"

@@ -195,6 +195,8 @@ pub struct Reconcile {
     pub wall_time: Duration,
     /// The bound on a prompt's size: failure excerpts are trimmed first, never the spec text.
     pub max_prompt_bytes: usize,
+    /// The agent tier that reviews each RED turn's new evidence before it counts.
+    pub review: Option<String>,
 }
 
 impl Default for Reconcile {
@@ -207,6 +209,7 @@ impl Default for Reconcile {
             on_regression: OnRegression::Revert,
             wall_time: Duration::from_secs(60 * 60),
             max_prompt_bytes: DEFAULT_MAX_PROMPT_BYTES,
+            review: None,
         }
     }
 }
@@ -286,6 +289,7 @@ impl Config {
         }
         let mut config: Config = yaml::from_str(text, FILE_NAME, 0)?;
         config.validate(text)?;
+        config.validate_tiers(text)?;
         for (name, runner) in &mut config.evidence {
             runner.line = line_of(text, &format!("{name}:"), 1);
         }
@@ -369,6 +373,45 @@ impl Config {
             ));
         }
         Ok(())
+    }
+}
+
+impl Config {
+    /// The tier names the rest of the file refers to must be tiers of `agents`.
+    fn validate_tiers(&self, text: &str) -> Result<(), InputError> {
+        let Some(review) = &self.reconcile.review else {
+            return Ok(());
+        };
+        if self.tier(review).is_some() {
+            return Ok(());
+        }
+        let line = line_of(text, "review:", 1);
+        Err(InputError::new(
+            FILE_NAME,
+            line,
+            1,
+            format!(
+                "`review: {review}` names no agent tier: name one of {} under `agents:`",
+                self.tier_names()
+            ),
+        ))
+    }
+
+    /// The agent tier called `name`.
+    pub fn tier(&self, name: &str) -> Option<&AgentTier> {
+        self.agents.iter().find(|t| t.name == name)
+    }
+
+    /// The tiers' names, for an error that says which there are.
+    pub fn tier_names(&self) -> String {
+        if self.agents.is_empty() {
+            return "the tiers (there are none yet)".into();
+        }
+        self.agents
+            .iter()
+            .map(|t| format!("`{}`", t.name))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 

@@ -4,7 +4,7 @@ use super::{fatal, history, print};
 use crate::cli::{Cli, LogArgs};
 use crate::exit::Exit;
 use crate::report::style::Style;
-use crate::store::{SessionRow, TurnRow};
+use crate::store::{ReviewRow, SessionRow, TurnRow};
 use std::fmt::Write;
 
 pub fn run(cli: &Cli, args: &LogArgs) -> Exit {
@@ -29,11 +29,22 @@ pub fn run(cli: &Cli, args: &LogArgs) -> Exit {
         Ok(t) => t,
         Err(err) => return fatal(err_style, &err),
     };
+    let reviews = match store.reviews(session.id) {
+        Ok(r) => r,
+        Err(err) => return fatal(err_style, &err),
+    };
     let style = Style::stdout(cli.color());
+    let review_of = |n: u32| reviews.iter().find(|r| r.turn == n);
     match args.turn {
-        None => print(&overview(&session, &turns, style)),
+        None => print(&overview(&session, &turns, &reviews, style)),
         Some(n) => match turns.iter().find(|t| t.number == n) {
-            Some(turn) => print(&detail(turn, style)),
+            Some(turn) => {
+                let mut out = detail(turn, style);
+                if let Some(r) = review_of(n) {
+                    out.push_str(&review_detail(r, style));
+                }
+                print(&out)
+            }
             None => {
                 return fatal(
                     err_style,
@@ -50,7 +61,12 @@ pub fn run(cli: &Cli, args: &LogArgs) -> Exit {
 }
 
 /// One line for the session and two per turn.
-pub fn overview(session: &SessionRow, turns: &[TurnRow], style: Style) -> String {
+pub fn overview(
+    session: &SessionRow,
+    turns: &[TurnRow],
+    reviews: &[ReviewRow],
+    style: Style,
+) -> String {
     let mut out = String::new();
     let reason = session
         .end_reason
@@ -85,7 +101,62 @@ pub fn overview(session: &SessionRow, turns: &[TurnRow], style: Style) -> String
                 style.dim(g.lines().next().unwrap_or_default())
             );
         }
+        if let Some(r) = reviews.iter().find(|r| r.turn == t.number) {
+            out.push_str(&review_line(r));
+        }
     }
+    out
+}
+
+/// A review under its turn: who read it, what it said, what it cost.
+fn review_line(r: &ReviewRow) -> String {
+    let cost = r.cost_usd.map_or("—".to_string(), |c| format!("${c:.4}"));
+    let said = match r.answer.as_str() {
+        "approve" => "approved".to_string(),
+        "object" => format!(
+            "objected ({} {})",
+            r.findings.len(),
+            if r.findings.len() == 1 {
+                "objection"
+            } else {
+                "objections"
+            }
+        ),
+        _ => "no answer that counts".to_string(),
+    };
+    let mut out = format!("      review [{}]: {said}, {cost}\n", r.tier);
+    if !r.undone.is_empty() {
+        let _ = writeln!(
+            out,
+            "      review: its edits were undone: {}",
+            r.undone.join(", ")
+        );
+    }
+    out
+}
+
+/// The review of a turn in full: its prompt, the reviewer's output, its answer.
+fn review_detail(r: &ReviewRow, style: Style) -> String {
+    let mut out = format!(
+        "\n{}\n\n{}",
+        style.bold(&format!("review by {}: {}", r.tier, r.agent_end)),
+        review_line(r).trim_start()
+    );
+    for f in &r.findings {
+        let _ = writeln!(out, "- {}", f.replace('\n', "\n  "));
+    }
+    let _ = writeln!(
+        out,
+        "\n{}\n\n{}",
+        style.bold(&format!("reviewer prompt ({} bytes)", r.prompt.len())),
+        r.prompt.trim_end()
+    );
+    let _ = writeln!(
+        out,
+        "\n{}\n\n{}",
+        style.bold("reviewer output"),
+        r.output.trim_end()
+    );
     out
 }
 

@@ -6,7 +6,7 @@ use crate::exit::Exit;
 use crate::reconcile::delta::{self, Phase};
 use crate::reconcile::driver::observe_for_plan;
 use crate::reconcile::ledger::Ledger;
-use crate::reconcile::pass::{Pass, prompt_for};
+use crate::reconcile::pass::{Pass, prompt_for, review_prompt_for};
 use crate::report::style::Style;
 use serde_json::{Value, json};
 
@@ -30,7 +30,9 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> Exit {
     if let Some(err) = unrecorded {
         eprintln!("{} {err}", err_style.yellow(&err_style.bold("warning:")));
     }
-    let Some((phase, ids)) = delta::next(&pass.verdicts.order, &pass.verdicts.of) else {
+    let Some((phase, ids)) =
+        delta::next(&pass.verdicts.order, &pass.verdicts.of, &Default::default())
+    else {
         match args.format {
             Format::Json => print(&format!(
                 "{}\n",
@@ -43,6 +45,11 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> Exit {
     let ledger = Ledger::start(&pass.verdicts.of);
     let prompt = prompt_for(&pass, config, 1, phase, &ids, &ledger, Vec::new());
     let delta = delta_of(&pass);
+    // The reviewer reads the RED turn's evidence once it ran: its prompt, with the diff to come.
+    let review = match (phase, &config.reconcile.review) {
+        (Phase::Red, Some(tier)) => Some((tier, review_prompt_for(&pass, config, 1, &ids, None))),
+        _ => None,
+    };
     match args.format {
         Format::Json => {
             let doc = json!({
@@ -52,6 +59,7 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> Exit {
                 "delta": delta,
                 "prompt": prompt,
                 "prompt_bytes": prompt.len(),
+                "review": review.as_ref().map(|(tier, p)| json!({"tier": tier, "prompt": p})),
             });
             print(&format!(
                 "{}\n",
@@ -59,7 +67,15 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> Exit {
             ));
         }
         Format::Human => {
-            let mut out = human(&delta, phase, &prompt, Style::stdout(cli.color()));
+            let style = Style::stdout(cli.color());
+            let mut out = human(&delta, phase, &prompt, style);
+            if let Some((tier, p)) = &review {
+                out.push_str(&format!(
+                    "\n{} (tier {tier}, after turn 1; {} bytes and the diff):\n\n{p}",
+                    style.bold("the reviewer's prompt"),
+                    p.len()
+                ));
+            }
             if config.agents.is_empty() {
                 out.push_str("\nnote: no agent is configured, so `specctl reconcile` would refuse to start; see `specctl reconcile --help`\n");
             }

@@ -173,6 +173,49 @@ pub(crate) fn line(event: &Event, style: Style) -> String {
         | Event::RolledBack { .. }
         | Event::SurvivorsEnded { .. }
         | Event::Escalated { .. }) => gate_line(gated, style),
+        reviewed @ (Event::Reviewed { .. } | Event::ReviewerUndone { .. }) => {
+            review_line(reviewed, style)
+        }
+    }
+}
+
+/// What the reviewer of a RED turn said, and what of its edits was undone.
+fn review_line(event: &Event, style: Style) -> String {
+    match event {
+        Event::Reviewed {
+            turn,
+            tier,
+            answer,
+            findings,
+            cost_usd,
+        } => {
+            let cost = cost_usd.map(|c| format!(", ${c:.4}")).unwrap_or_default();
+            let head = match *answer {
+                "approve" => format!("approved turn {turn}'s evidence"),
+                "object" => format!(
+                    "objects to turn {turn}'s evidence ({} {}); the next RED turn answers {}",
+                    findings.len(),
+                    if findings.len() == 1 {
+                        "objection"
+                    } else {
+                        "objections"
+                    },
+                    if findings.len() == 1 { "it" } else { "them" }
+                ),
+                _ => format!("gave no answer that counts for turn {turn}"),
+            };
+            let mut out = format!("  {} [{tier}{cost}] {head}", style.yellow("review:"));
+            for f in findings {
+                out.push_str(&format!("\n    - {}", f.lines().next().unwrap_or_default()));
+            }
+            out
+        }
+        Event::ReviewerUndone { paths } => format!(
+            "  {} the reviewer is read-only: undid its edits to {}",
+            style.yellow("gate:"),
+            paths.join(", ")
+        ),
+        _ => String::new(),
     }
 }
 

@@ -83,7 +83,8 @@ pub fn decide(
     if !unobserved.is_empty() {
         return Action::Stop(StopReason::Unobserved { items: unobserved });
     }
-    let Some((phase, items)) = delta::next(&verdicts.order, &verdicts.of) else {
+    let Some((phase, items)) = delta::next(&verdicts.order, &verdicts.of, &standing.unapproved)
+    else {
         return Action::Converged;
     };
     if standing.tier >= budget.tiers {

@@ -3,7 +3,7 @@
 
 use crate::observe::Verdict;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -24,9 +24,11 @@ impl Phase {
 }
 
 /// The next turn's phase and its items, in the order given; `None` when nothing is left.
+/// `unapproved` items fail, but their evidence still waits for the reviewer: RED again.
 pub fn next(
     order: &[String],
     verdicts: &BTreeMap<String, Verdict>,
+    unapproved: &BTreeSet<String>,
 ) -> Option<(Phase, Vec<String>)> {
     let pick = |want: &dyn Fn(Verdict) -> bool| -> Vec<String> {
         order
@@ -35,7 +37,15 @@ pub fn next(
             .cloned()
             .collect()
     };
-    let red = pick(&|v| v == Verdict::Undefined);
+    let red: Vec<String> = order
+        .iter()
+        .filter(|id| match verdicts.get(*id) {
+            Some(Verdict::Undefined) => true,
+            Some(v) => unapproved.contains(*id) && !v.holds(),
+            None => false,
+        })
+        .cloned()
+        .collect();
     if !red.is_empty() {
         return Some((Phase::Red, red));
     }
@@ -58,11 +68,21 @@ mod tests {
         .iter()
         .map(|(k, v)| (k.to_string(), *v))
         .collect();
-        assert_eq!(next(&order, &v), Some((Phase::Red, vec!["b".to_string()])));
+        let none = BTreeSet::new();
+        assert_eq!(
+            next(&order, &v, &none),
+            Some((Phase::Red, vec!["b".to_string()]))
+        );
+        // A failing item the reviewer has not approved is written again, in RED.
+        let unapproved: BTreeSet<String> = ["a".to_string()].into();
+        assert_eq!(
+            next(&order, &v, &unapproved),
+            Some((Phase::Red, vec!["a".to_string(), "b".to_string()]))
+        );
         v.insert("b".into(), Verdict::Fail);
         v.insert("c".into(), Verdict::Timeout);
         assert_eq!(
-            next(&order, &v),
+            next(&order, &v, &none),
             Some((
                 Phase::Green,
                 vec!["a".to_string(), "b".to_string(), "c".to_string()]
@@ -72,6 +92,11 @@ mod tests {
             v.insert(id.into(), Verdict::Pass);
         }
         v.insert("c".into(), Verdict::Skipped);
-        assert_eq!(next(&order, &v), None);
+        assert_eq!(next(&order, &v, &none), None);
+        assert_eq!(
+            next(&order, &v, &unapproved),
+            None,
+            "a passing item needs no review"
+        );
     }
 }

@@ -9,7 +9,8 @@ use super::event::Event;
 use super::gate::{self, AgentSaid, Gate, Limits, Protection};
 use super::lock::RunLock;
 use super::observer::{self, Evidence, Observer};
-use super::pass::{Pass, prompt_for};
+use super::pass::{Pass, prompt_for, review_prompt_for};
+use super::review::{self, Answer};
 use super::session::{self, Session};
 use super::standing::Verdicts;
 use super::workspace::{Copy, Git, Workspace};
@@ -17,7 +18,7 @@ use crate::config::Config;
 use crate::observe::Verdict;
 use crate::process::ProcessEnd;
 use crate::selection::Selector;
-use crate::store::{Store, TurnRow};
+use crate::store::{ReviewRow, Store, TurnRow};
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
@@ -147,6 +148,8 @@ struct Turn<S> {
 struct Gated {
     gates: Vec<Gate>,
     rolled_back: bool,
+    /// The reviewer's answer on a RED turn's evidence, where one read it.
+    review: Option<Answer>,
 }
 
 impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
@@ -529,7 +532,7 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
                 )
             });
             (self.emit)(Event::ProtectedUndone {
-                paths: undone,
+                paths: undone.clone(),
                 kept,
             });
         }
@@ -550,9 +553,153 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
             true => self.observer.observe().await?,
             false => next,
         };
-        let gated = Gated { gates, rolled_back };
+        let review = match (turn.phase, &self.s.config.reconcile.review) {
+            (Phase::Red, Some(tier)) if !rolled_back => {
+                let kept: Vec<String> = changed
+                    .iter()
+                    .filter(|p| !undone.contains(*p))
+                    .cloned()
+                    .collect();
+                let red = red_items(&turn.items, &gates);
+                let reviewed = (turn, after, kept.as_slice(), red.as_slice());
+                self.review(session, reviewed, &next, tier).await?
+            }
+            _ => None,
+        };
+        let gated = Gated {
+            gates,
+            rolled_back,
+            review,
+        };
         self.judge(session, before, &next, turn, said, &gated)?;
         Ok(next)
+    }
+
+    /// The reviewer reads a RED turn's new evidence (`kept`: the paths the turn changed that
+    /// were not undone) for the items that now fail (`red`); its own edits are put back, its
+    /// answer recorded, and the items it did not approve stay in RED.
+    async fn review(
+        &mut self,
+        session: &mut Session,
+        (turn, after, kept, red): (&Turn<W::Snapshot>, &W::Snapshot, &[String], &[String]),
+        pass: &Pass,
+        tier_name: &str,
+    ) -> Result<Option<Answer>, ReconcileError> {
+        let Some(tier) = self.s.config.tier(tier_name) else {
+            return Ok(None);
+        };
+        if red.is_empty() {
+            return Ok(None);
+        }
+        let diff = self.workspace.diff(&turn.before, after, kept).await?;
+        let prompt = review_prompt_for(pass, self.s.config, turn.number, red, Some(&diff));
+        let before = self
+            .workspace
+            .snapshot(&format!("specctl turn {}: before review", turn.number))
+            .await?;
+        let (run, undone) = self.run_reviewer(tier, &prompt, turn, red, &before).await;
+        self.workspace.release(&before).await;
+        let run = run?;
+        session.standing.cost_usd += run.report.cost_usd.unwrap_or(0.0);
+        let answer = match run.end {
+            ProcessEnd::Exited(0) if !run.report.is_error => review::read(&run.output),
+            ref end => Answer::Unreadable {
+                why: format!("the reviewer {}", end.describe()),
+            },
+        };
+        let findings = answer.findings();
+        let row = ReviewRow {
+            session_id: session.row.id,
+            turn: turn.number,
+            tier: tier.name.clone(),
+            prompt,
+            output: run.output.clone(),
+            agent_end: run.end.describe(),
+            answer: answer.as_str().into(),
+            findings: findings.clone(),
+            undone: undone?,
+            cost_usd: run.report.cost_usd,
+            duration_ms: run.duration.as_millis() as u64,
+        };
+        self.store.record_review(&row)?;
+        for id in red {
+            match answer.approved() {
+                true => session.standing.unapproved.remove(id),
+                false => session.standing.unapproved.insert(id.clone()),
+            };
+        }
+        (self.emit)(Event::Reviewed {
+            turn: turn.number,
+            tier: tier.name.clone(),
+            answer: answer.as_str(),
+            findings,
+            cost_usd: run.report.cost_usd,
+        });
+        Ok(Some(answer))
+    }
+
+    /// Runs the reviewer on `prompt` and undoes whatever it edited since `before`; the run,
+    /// and the paths put back.
+    async fn run_reviewer(
+        &mut self,
+        tier: &crate::config::AgentTier,
+        prompt: &str,
+        turn: &Turn<W::Snapshot>,
+        red: &[String],
+        before: &W::Snapshot,
+    ) -> (
+        Result<TurnRun, ReconcileError>,
+        Result<Vec<String>, ReconcileError>,
+    ) {
+        let ids: Vec<&str> = red.iter().map(String::as_str).collect();
+        let scratch = crate::process::scratch::tempdir("specctl-items-");
+        let env: Vec<(String, String)> = [
+            ("SPECCTL_TURN".to_string(), turn.number.to_string()),
+            ("SPECCTL_PHASE".to_string(), "review".to_string()),
+        ]
+        .into_iter()
+        .chain(
+            scratch
+                .as_ref()
+                .map(|s| crate::process::items_env(&ids, s.path()))
+                .into_iter()
+                .flatten(),
+        )
+        .collect();
+        let failed = |source| ReconcileError::Agent {
+            tier: tier.name.clone(),
+            source,
+        };
+        let run = match scratch {
+            Ok(_) => self.agents.run(tier, prompt, env).await.map_err(failed),
+            Err(err) => Err(failed(err)),
+        };
+        let undone = self.undo_reviewer(turn, before).await;
+        let run = match run {
+            Ok(run) if run.end == ProcessEnd::Interrupted => Err(ReconcileError::Interrupted),
+            other => other,
+        };
+        (run, undone)
+    }
+
+    /// The reviewer is read-only: every file it changed is put back as it was before it ran.
+    async fn undo_reviewer(
+        &mut self,
+        turn: &Turn<W::Snapshot>,
+        before: &W::Snapshot,
+    ) -> Result<Vec<String>, ReconcileError> {
+        let label = format!("specctl turn {}: after review", turn.number);
+        let after = self.workspace.snapshot(&label).await?;
+        let edited = self.workspace.changed(before, &after).await;
+        self.workspace.release(&after).await;
+        let edited = edited?;
+        if !edited.is_empty() {
+            self.workspace.restore(before, &edited).await?;
+            (self.emit)(Event::ReviewerUndone {
+                paths: edited.clone(),
+            });
+        }
+        Ok(edited)
     }
 
     /// The tree the turn left cannot be snapshotted, so what it changed cannot be known: put
@@ -633,6 +780,7 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
             agent: said,
             gates: &gated.gates,
             rolled_back: gated.rolled_back,
+            review: gated.review.as_ref(),
         };
         let standing = &mut session.standing;
         let judged = gate::judge(&judged_turn, &mut standing.ledger, before, &next.verdicts);
@@ -668,6 +816,19 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
             .finish_turn(session.synced()?, turn.number, state, &findings)?;
         Ok(())
     }
+}
+
+/// The turn's items that now fail for the right reason: no `NotRed` gate names them.
+fn red_items(items: &[String], gates: &[Gate]) -> Vec<String> {
+    items
+        .iter()
+        .filter(|id| {
+            !gates
+                .iter()
+                .any(|g| matches!(g, Gate::NotRed { item, .. } if item == *id))
+        })
+        .cloned()
+        .collect()
 }
 
 /// Observes once, for `plan`: the pass and the store's warning if it could not be recorded.
@@ -763,6 +924,21 @@ mod tests {
                 };
             }
             Ok(())
+        }
+        async fn diff(
+            &self,
+            a: &Self::Snapshot,
+            b: &Self::Snapshot,
+            paths: &[String],
+        ) -> Result<String, WorkspaceError> {
+            Ok(paths
+                .iter()
+                .map(|p| {
+                    let text = |s: &Self::Snapshot| s.get(p).map(|t| t.as_bytes().to_vec());
+                    let (x, y) = (text(a), text(b));
+                    crate::reconcile::workspace::unified(p, x.as_deref(), y.as_deref())
+                })
+                .collect())
         }
     }
 

@@ -61,4 +61,14 @@ pub enum Event {
     SurvivorsEnded { groups: Vec<i32> },
     /// A tier made no progress (or spent its turns) and the next takes over.
     Escalated { why: String, to: String },
+    /// The reviewer read a RED turn's evidence: `answer` is approve, object or unreadable.
+    Reviewed {
+        turn: u32,
+        tier: String,
+        answer: &'static str,
+        findings: Vec<String>,
+        cost_usd: Option<f64>,
+    },
+    /// The reviewer edited files; it is read-only, so they were put back.
+    ReviewerUndone { paths: Vec<String> },
 }

@@ -4,6 +4,7 @@
 
 use super::delta::Phase;
 use super::ledger::{Ledger, moves};
+use super::review::Answer;
 use super::standing::{Standing, Verdicts};
 use crate::config::OnRegression;
 use crate::observe::Verdict;
@@ -134,6 +135,8 @@ pub struct Turn<'a> {
     pub gates: &'a [Gate],
     /// The regression gate's rollback was carried out: the tree is as before the turn.
     pub rolled_back: bool,
+    /// What the reviewer answered of a RED turn's evidence, where one read it.
+    pub review: Option<&'a Answer>,
 }
 
 /// What a turn came to.
@@ -185,10 +188,17 @@ pub fn judge(
                 .iter()
                 .filter(|g| matches!(g, Gate::NotRed { .. }))
                 .count();
-            rejected < turn.items.len() || !resolved.is_empty()
+            // A RED turn the reviewer read counts only when it approved.
+            let approved = turn.review.is_none_or(Answer::approved);
+            (approved && rejected < turn.items.len()) || !resolved.is_empty()
         }
         Phase::Green => !resolved.is_empty(),
     };
+    if let Some(answer) = turn.review {
+        // The reviewer's objections are what the next RED turn must answer first.
+        let objections = answer.findings();
+        findings.splice(0..0, objections);
+    }
     if turn.phase == Phase::Green {
         for id in turn.items {
             if after.get(id).is_some_and(|v| !v.holds()) {
@@ -452,6 +462,7 @@ mod tests {
             agent: clean_agent(&end),
             gates: &gates,
             rolled_back: true,
+            review: None,
         };
         let mut ledger = Ledger::start(&before.of);
         let j = judge(&turn, &mut ledger, &before, &back);
@@ -502,6 +513,7 @@ mod tests {
                 agent: clean_agent(&end),
                 gates: &gates,
                 rolled_back,
+                review: None,
             };
             let j = judge(&turn, &mut Ledger::default(), &before, &broke);
             assert_eq!(j.findings, [want]);
@@ -520,6 +532,7 @@ mod tests {
             agent: clean_agent(&end),
             gates: &[],
             rolled_back: false,
+            review: None,
         };
         let j = judge(&turn, &mut Ledger::start(&before.of), &before, &after);
         assert_eq!(
@@ -554,6 +567,7 @@ mod tests {
             agent: clean_agent(&end),
             gates: &gates,
             rolled_back: false,
+            review: None,
         };
         let j = judge(&turn, &mut Ledger::start(&before.of), &before, &after);
         assert!(j.progress, "a now fails for the right reason");
@@ -668,5 +682,48 @@ mod tests {
             advance(&mut s, false, one).unwrap().why,
             "no progress for 1 turn"
         );
+    }
+
+    #[test]
+    fn a_red_turn_the_reviewer_objects_to_counts_for_nothing_and_hands_on_its_objections() {
+        let before = v(&[("a", Verdict::Undefined)]);
+        let after = v(&[("a", Verdict::Fail)]);
+        let items = ids(&["a"]);
+        let end = ProcessEnd::Exited(0);
+        let objected = Answer::Object {
+            objections: vec![super::super::review::Objection {
+                file: Some("evidence/a.sh".into()),
+                line: Some(3),
+                objection: "compare with 5, not with any number".into(),
+            }],
+        };
+        let turn = Turn {
+            number: 1,
+            phase: Phase::Red,
+            items: &items,
+            agent: clean_agent(&end),
+            gates: &[],
+            rolled_back: false,
+            review: Some(&objected),
+        };
+        let j = judge(&turn, &mut Ledger::start(&before.of), &before, &after);
+        assert_eq!(
+            j,
+            Judgement {
+                findings: vec![
+                    "the reviewer objects at evidence/a.sh:3: compare with 5, not with any number"
+                        .into()
+                ],
+                progress: false,
+                resolved: vec![],
+            }
+        );
+        let approved = Answer::Approve;
+        let turn = Turn {
+            review: Some(&approved),
+            ..turn
+        };
+        let j = judge(&turn, &mut Ledger::start(&before.of), &before, &after);
+        assert_eq!((j.progress, j.findings), (true, vec![]));
     }
 }

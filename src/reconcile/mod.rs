@@ -13,6 +13,7 @@ pub mod lock;
 pub mod observer;
 pub mod pass;
 pub mod prompt;
+pub mod review;
 pub mod session;
 pub mod standing;
 pub mod workspace;

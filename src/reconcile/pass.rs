@@ -4,6 +4,7 @@
 use super::delta::Phase;
 use super::ledger::Ledger;
 use super::prompt::{self, PromptInput, PromptItem};
+use super::review::{self, ReviewInput, Reviewed};
 use super::standing::Verdicts;
 use crate::config::Config;
 use crate::desired::{DesiredState, Item, ItemKind};
@@ -129,7 +130,42 @@ pub fn prompt_for(
         previous,
         protect: &config.reconcile.protect,
         max_bytes: config.reconcile.max_prompt_bytes,
+        reviewed: config.reconcile.review.is_some(),
     })
+}
+
+/// The reviewer's prompt for a RED turn on `ids` whose changes to the evidence are `diff`
+/// (`None`: not run yet, as `plan` shows it).
+pub fn review_prompt_for(
+    pass: &Pass,
+    config: &Config,
+    turn: u32,
+    ids: &[String],
+    diff: Option<&str>,
+) -> String {
+    let items: Vec<Reviewed<'_>> = ids
+        .iter()
+        .filter_map(|id| pass.desired.items.iter().find(|i| &i.id == id))
+        .map(|item| Reviewed {
+            item,
+            evidence: evidence_of(config, item),
+            failure: pass
+                .observations
+                .get(&item.id)
+                .and_then(|o| o.message.clone())
+                .unwrap_or_default(),
+        })
+        .collect();
+    let max_bytes = config.reconcile.max_prompt_bytes;
+    match diff {
+        Some(diff) => review::prompt(&ReviewInput {
+            turn,
+            items,
+            diff,
+            max_bytes,
+        }),
+        None => review::preview(items, turn, max_bytes),
+    }
 }
 
 fn evidence_of(config: &Config, item: &Item) -> String {

@@ -30,6 +30,8 @@ pub struct PromptInput<'a> {
     pub previous: Vec<String>,
     pub protect: &'a [String],
     pub max_bytes: usize,
+    /// A reviewer reads each RED turn's evidence before it counts.
+    pub reviewed: bool,
 }
 
 pub fn build(input: &PromptInput<'_>) -> String {
@@ -95,6 +97,14 @@ behaviour, not a crash, a missing import or a missing step.\n\
 - Change no production code in this phase, and do not edit the spec or aspect files themselves.\n\
 - The turn counts only when each item's verdict moves from `undefined` to `fail`.\n",
             );
+            if input.reviewed {
+                out.push_str(
+                    "- A reviewer then reads your evidence against each item's text, and the turn counts only when it approves: \
+pin the values the item names (not a type or a membership), make every label or branch it names reachable and checked, \
+make sure an implementation that reads the item literally and does nothing more fails, and write no assertion that cannot fail. \
+Its objections, if any, are listed above: answer each one.\n",
+                );
+            }
         }
         Phase::Green => {
             out.push_str("- Change the code so that each item below passes.\n");
@@ -235,7 +245,7 @@ pub fn do_not_regress(all: &[&str], passing: &std::collections::HashSet<&str>) -
 }
 
 /// A scenario's steps with their tables and doc strings, or an aspect's body.
-fn item_text(out: &mut String, item: &Item) {
+pub(crate) fn item_text(out: &mut String, item: &Item) {
     match &item.kind {
         ItemKind::Scenario(s) => {
             out.push_str("```gherkin\n");
@@ -341,6 +351,7 @@ mod tests {
             previous: vec!["the regression of specs/shop.feature::Buy was rolled back".into()],
             protect: &[],
             max_bytes: max,
+            reviewed: false,
         }
     }
 

@@ -44,6 +44,7 @@ impl Session {
         self.row.cost_usd = s.cost_usd;
         self.row.ledger = serde_json::to_string(&s.ledger).map_err(ReconcileError::Ledger)?;
         self.row.findings = s.findings.clone();
+        self.row.unapproved = s.unapproved.iter().cloned().collect();
         Ok(&self.row)
     }
 }
@@ -57,6 +58,7 @@ fn standing_of(row: &SessionRow) -> Result<Standing, ReconcileError> {
         cost_usd: row.cost_usd,
         ledger: serde_json::from_str(&row.ledger).map_err(ReconcileError::Ledger)?,
         findings: row.findings.clone(),
+        unapproved: row.unapproved.iter().cloned().collect(),
     })
 }
 

@@ -3,7 +3,7 @@
 
 use super::ledger::Ledger;
 use crate::observe::Verdict;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Standing {
@@ -20,6 +20,9 @@ pub struct Standing {
     /// What the last turn left for the next one: its findings, first among them what the
     /// gates did.
     pub findings: Vec<String>,
+    /// Items whose RED evidence fails, but which the reviewer has not approved: they stay in
+    /// RED until it does.
+    pub unapproved: BTreeSet<String>,
 }
 
 /// One observation's verdicts: the selected ids in file order, and each one's verdict. An id

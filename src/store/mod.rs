@@ -5,10 +5,12 @@ mod error;
 mod session;
 
 mod audit;
+mod judges;
 
 pub use error::StoreError;
 use error::{Op, classify};
 
+pub use judges::{AttemptRow, ReviewRow};
 pub use session::{SessionRow, TurnRow, now_ms as session_now_ms};
 
 use crate::observe::{Observation, Verdict};
@@ -20,11 +22,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 pub const DIR: &str = ".specctl";
 pub const FILE: &str = "state.db";
 /// Bumped whenever the schema changes; an older store is migrated, a newer one refused.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// Each step from one schema version to the next, in order; a store is brought forward
 /// step by step, never rebuilt.
-const MIGRATIONS: [&str; 4] = [
+const MIGRATIONS: [&str; 5] = [
     "CREATE TABLE IF NOT EXISTS observations (
          id INTEGER PRIMARY KEY,
          observed_at_ms INTEGER NOT NULL,
@@ -102,6 +104,40 @@ const MIGRATIONS: [&str; 4] = [
          item_id TEXT NOT NULL,
          audit_id INTEGER NOT NULL REFERENCES audits (id),
          PRIMARY KEY (item_id, audit_id)
+     );",
+    // v5: the agents that judge. A reviewer's reading of each RED turn, the items still
+    // waiting for its approval, and every adversary attempt of an audit.
+    "ALTER TABLE sessions ADD COLUMN unapproved TEXT NOT NULL DEFAULT '[]';
+     CREATE TABLE reviews (
+         id INTEGER PRIMARY KEY,
+         session_id INTEGER NOT NULL REFERENCES sessions (id),
+         turn INTEGER NOT NULL,
+         tier TEXT NOT NULL,
+         prompt TEXT NOT NULL,
+         output TEXT NOT NULL,
+         agent_end TEXT NOT NULL,
+         answer TEXT NOT NULL,
+         findings TEXT NOT NULL,
+         undone TEXT NOT NULL,
+         cost_usd REAL,
+         duration_ms INTEGER NOT NULL,
+         UNIQUE (session_id, turn)
+     );
+     CREATE TABLE adversary_attempts (
+         id INTEGER PRIMARY KEY,
+         audit_id INTEGER NOT NULL REFERENCES audits (id),
+         number INTEGER NOT NULL,
+         item_id TEXT NOT NULL,
+         tier TEXT NOT NULL,
+         prompt TEXT NOT NULL,
+         output TEXT NOT NULL,
+         agent_end TEXT NOT NULL,
+         outcome TEXT NOT NULL,
+         message TEXT NOT NULL,
+         diff TEXT NOT NULL,
+         undone TEXT NOT NULL,
+         cost_usd REAL,
+         duration_ms INTEGER NOT NULL
      );",
 ];
 

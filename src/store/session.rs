@@ -32,6 +32,8 @@ pub struct SessionRow {
     pub ledger: String,
     /// What the last finished turn left for the next one.
     pub findings: Vec<String>,
+    /// Items whose RED evidence waits for the reviewer's approval.
+    pub unapproved: Vec<String>,
 }
 
 /// One turn: its inputs, what the agent did, and what the gates made of it.
@@ -61,7 +63,7 @@ pub struct TurnRow {
     pub agent_started_at_ms: Option<i64>,
 }
 
-const SESSION_COLUMNS: &str = "id, started_at_ms, desired_generation, state, end_reason, tier, tier_turns, stall, turns, cost_usd, ledger, findings, elapsed_ms";
+const SESSION_COLUMNS: &str = "id, started_at_ms, desired_generation, state, end_reason, tier, tier_turns, stall, turns, cost_usd, ledger, findings, elapsed_ms, unapproved";
 const TURN_COLUMNS: &str = "session_id, number, tier, phase, items, prompt, prompt_hash, started_at_ms, state, agent_end, \
      agent_output, agent_summary, cost_usd, duration_ms, gates, before_ref, after_ref, before_verdicts, agent_started_at_ms";
 
@@ -82,6 +84,7 @@ fn session_row(r: &Row<'_>) -> rusqlite::Result<SessionRow> {
         ledger,
         findings: serde_json::from_str(&findings).map_err(|e| bad_json(11, e))?,
         elapsed_ms: r.get::<_, i64>(12)?.max(0) as u64,
+        unapproved: serde_json::from_str(&r.get::<_, String>(13)?).map_err(|e| bad_json(13, e))?,
     })
 }
 
@@ -112,11 +115,11 @@ fn turn_row(r: &Row<'_>) -> rusqlite::Result<TurnRow> {
 }
 
 /// A column that should hold JSON and does not: the store is damaged.
-fn bad_json(column: usize, err: serde_json::Error) -> rusqlite::Error {
+pub(super) fn bad_json(column: usize, err: serde_json::Error) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, Box::new(err))
 }
 
-fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+pub(super) fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
     // Lists of strings always serialize.
     serde_json::to_string(value).unwrap_or_default()
 }
@@ -188,6 +191,7 @@ impl Store {
             elapsed_ms: 0,
             ledger: ledger.to_string(),
             findings: Vec::new(),
+            unapproved: Vec::new(),
         })
     }
 
@@ -344,8 +348,8 @@ impl Store {
 
 fn save_session(tx: &rusqlite::Transaction<'_>, s: &SessionRow) -> rusqlite::Result<usize> {
     tx.execute(
-        "UPDATE sessions SET tier = ?2, tier_turns = ?3, stall = ?4, turns = ?5, cost_usd = ?6, ledger = ?7, findings = ?8, elapsed_ms = ?9 WHERE id = ?1",
-        params![s.id, s.tier as i64, s.tier_turns, s.stall, s.turns, s.cost_usd, s.ledger, json(&s.findings), s.elapsed_ms as i64],
+        "UPDATE sessions SET tier = ?2, tier_turns = ?3, stall = ?4, turns = ?5, cost_usd = ?6, ledger = ?7, findings = ?8, elapsed_ms = ?9, unapproved = ?10 WHERE id = ?1",
+        params![s.id, s.tier as i64, s.tier_turns, s.stall, s.turns, s.cost_usd, s.ledger, json(&s.findings), s.elapsed_ms as i64, json(&s.unapproved)],
     )
 }
 

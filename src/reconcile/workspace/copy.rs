@@ -152,6 +152,21 @@ impl Workspace for Copy {
         Ok(changed)
     }
 
+    async fn diff(
+        &self,
+        from: &Kept,
+        to: &Kept,
+        paths: &[String],
+    ) -> Result<String, WorkspaceError> {
+        Ok(paths
+            .iter()
+            .map(|p| {
+                let (a, b) = (from.files.get(p), to.files.get(p));
+                super::unified(p, a.map(Vec::as_slice), b.map(Vec::as_slice))
+            })
+            .collect())
+    }
+
     async fn restore(&self, to: &Kept, paths: &[String]) -> Result<(), WorkspaceError> {
         let to = &to.files;
         for path in paths {

@@ -210,6 +210,40 @@ impl Git {
         Ok(self.in_project(&out.stdout))
     }
 
+    /// The changes to `paths` (relative to the project root) between two snapshots, as a
+    /// unified diff; every path when `paths` is empty.
+    pub async fn diff(
+        &self,
+        from: &str,
+        to: &str,
+        paths: &[String],
+    ) -> Result<String, WorkspaceError> {
+        let full: Vec<String> = paths
+            .iter()
+            .map(|p| format!("{}{p}", self.prefix))
+            .collect();
+        let root = if self.prefix.is_empty() {
+            ".".to_string()
+        } else {
+            self.prefix.clone()
+        };
+        let mut args = vec![
+            "diff",
+            "--no-color",
+            "--no-ext-diff",
+            "--no-renames",
+            from,
+            to,
+            "--",
+        ];
+        match full.is_empty() {
+            true => args.push(&root),
+            false => args.extend(full.iter().map(String::as_str)),
+        }
+        let out = self.git("compare snapshots", &args, None).await?;
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
     /// Every path (relative to the project root) that `snapshot` holds.
     pub async fn paths(&self, snapshot: &str) -> Result<Vec<String>, WorkspaceError> {
         let args = [

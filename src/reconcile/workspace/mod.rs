@@ -76,6 +76,41 @@ pub(crate) trait Workspace {
 
     /// Puts `paths` back as they are in `to`: rewritten, or removed where `to` lacks them.
     async fn restore(&self, to: &Self::Snapshot, paths: &[String]) -> Result<(), WorkspaceError>;
+
+    /// The changes to `paths` from one snapshot to another, as a unified diff.
+    async fn diff(
+        &self,
+        from: &Self::Snapshot,
+        to: &Self::Snapshot,
+        paths: &[String],
+    ) -> Result<String, WorkspaceError>;
+}
+
+/// One file's change as a unified diff (`None`: the file is not there), as git shows it.
+pub(crate) fn unified(path: &str, before: Option<&[u8]>, after: Option<&[u8]>) -> String {
+    let text = |b: Option<&[u8]>| b.map(|b| String::from_utf8_lossy(b).into_owned());
+    let (old, new) = (text(before), text(after));
+    if old == new {
+        return String::new();
+    }
+    let (a, b) = (
+        if old.is_some() {
+            format!("a/{path}")
+        } else {
+            "/dev/null".into()
+        },
+        if new.is_some() {
+            format!("b/{path}")
+        } else {
+            "/dev/null".into()
+        },
+    );
+    let (old, new) = (old.unwrap_or_default(), new.unwrap_or_default());
+    let diff = similar::TextDiff::from_lines(&old, &new);
+    format!(
+        "diff --git a/{path} b/{path}\n{}",
+        diff.unified_diff().context_radius(3).header(&a, &b)
+    )
 }
 
 impl Workspace for Git {
@@ -111,5 +146,14 @@ impl Workspace for Git {
 
     async fn restore(&self, to: &String, paths: &[String]) -> Result<(), WorkspaceError> {
         Git::restore(self, to, paths).await
+    }
+
+    async fn diff(
+        &self,
+        from: &String,
+        to: &String,
+        paths: &[String],
+    ) -> Result<String, WorkspaceError> {
+        Git::diff(self, from, to, paths).await
     }
 }
