@@ -136,13 +136,18 @@ duplicate rows and scenarios, and aspects whose evidence cannot fail. With --mut
 changes the code the items cover (`audit.mutate` in specctl.yaml, else the evidence `inputs`), \
 one small change at a time in a scratch copy of the project, never in your tree, and runs the \
 evidence against each: a change no item fails on is a `survived-mutant` at its source line, and \
-an item no change makes fail is `never-red`. The unmutated evidence must hold first.\n\n\
+an item no change makes fail is `never-red`. The unmutated evidence must hold first. \
+--adversary TIER asks that agent tier, in a scratch copy, for the least code that makes an item's \
+evidence pass while every other passing item keeps passing and the code does something the item \
+does not mean: where it manages, `adversary-passes` at the item's line carries its diff. Edits to \
+protected files are undone first, so they prove nothing.\n\n\
 Exit codes: 0 no finding of severity error; 1 some; 2 invalid input or configuration; 4 the \
 baseline does not hold (the message names the items); 130 interrupted (what was learned is \
 reported).",
         after_help = "Examples:\n  specctl audit                      the static rules\n  \
 specctl audit --mutants            mutate the code, run the evidence against each mutant\n  \
 specctl audit --mutants --since main   only the lines changed since main\n  \
+specctl audit --adversary strong   an agent tries to pass each item while doing the wrong thing\n  \
 specctl audit --format sarif --output audit.sarif   for code scanning"
     )]
     Audit(AuditArgs),
@@ -157,6 +162,10 @@ pub struct LogArgs {
     /// Show this turn in full: its prompt, the agent's output, the gates
     #[arg(long, value_name = "N")]
     pub turn: Option<u32>,
+
+    /// Show the newest audit's adversary attempts in full instead: prompts, outputs, diffs
+    #[arg(long, conflicts_with_all = ["session", "turn"])]
+    pub adversary: bool,
 }
 
 #[derive(Debug, Args)]
@@ -172,6 +181,12 @@ pub struct AuditArgs {
     /// With --mutants: every mutant of a line, not only the most severe one
     #[arg(long, requires = "mutants")]
     pub all_mutants: bool,
+
+    /// Ask agent tier TIER, in a scratch copy, for code that passes each item's evidence while
+    /// doing something its text does not mean (budgets: reconcile's max_turns, budget_usd,
+    /// wall_time)
+    #[arg(long, value_name = "TIER")]
+    pub adversary: Option<String>,
 
     /// Output format
     #[arg(long, value_enum, default_value_t = AuditFormat::Human)]
@@ -262,6 +277,10 @@ pub struct PlanArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+
+    /// Show the prompts `specctl audit --adversary TIER` would give each item, not a turn's
+    #[arg(long, value_name = "TIER")]
+    pub adversary: Option<String>,
 
     /// How many evidence processes may run at once [default: the number of cores]
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]

@@ -1,6 +1,7 @@
 //! specctl keeps code true to its specs: Gherkin scenarios and aspects are desired state,
 //! their evidence observes the actual state, and the difference is what is left to do.
 
+pub mod adversary;
 pub mod audit;
 pub mod cli;
 pub mod command;

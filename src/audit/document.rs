@@ -1,7 +1,7 @@
 //! What one audit found, as a whole: the findings, the mutants and their fates, and the
 //! counts every output format (human, JSON, SARIF, Stryker) starts from.
 
-use super::{Finding, Severity, Status, Tested};
+use super::{Attempt, Finding, Outcome, Severity, Status, Tested};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Default)]
@@ -15,6 +15,8 @@ pub struct Audit {
     pub duration_ms: u64,
     /// Ctrl-C arrived: the mutants not tried are left out, what was learned is kept.
     pub interrupted: bool,
+    /// Every adversary attempt (`--adversary`), in the items' order.
+    pub attempts: Vec<Attempt>,
 }
 
 /// The counts at the head of every output.
@@ -34,6 +36,9 @@ pub struct Summary {
     /// (null) without `--mutants` or when no mutant could be made.
     pub baseline_ms: Option<u64>,
     pub interrupted: bool,
+    /// Adversary attempts made, and how many of them passed an item's evidence.
+    pub attempts: usize,
+    pub adversary_passes: usize,
 }
 
 impl Audit {
@@ -53,6 +58,16 @@ impl Audit {
             duration_ms: self.duration_ms,
             baseline_ms: self.baseline_ms,
             interrupted: self.interrupted,
+            attempts: self
+                .attempts
+                .iter()
+                .filter(|a| a.outcome != Outcome::NotTried)
+                .count(),
+            adversary_passes: self
+                .attempts
+                .iter()
+                .filter(|a| a.outcome == Outcome::Passes)
+                .count(),
         }
     }
 

@@ -24,10 +24,12 @@ pub enum Rule {
     NeverRed,
     /// A mutant of the code that every item still passes on (at the source line).
     SurvivedMutant,
+    /// An adversary agent made the item's evidence pass with code that does something else.
+    AdversaryPasses,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 8] = [
+    pub const ALL: [Rule; 9] = [
         Rule::NoOutcome,
         Rule::NoAction,
         Rule::OutlineUnusedColumn,
@@ -36,6 +38,7 @@ impl Rule {
         Rule::EvidenceCannotFail,
         Rule::NeverRed,
         Rule::SurvivedMutant,
+        Rule::AdversaryPasses,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -48,6 +51,7 @@ impl Rule {
             Rule::EvidenceCannotFail => "evidence-cannot-fail",
             Rule::NeverRed => "never-red",
             Rule::SurvivedMutant => "survived-mutant",
+            Rule::AdversaryPasses => "adversary-passes",
         }
     }
 
@@ -66,6 +70,9 @@ impl Rule {
             Rule::EvidenceCannotFail => "evidence that exits 0 whatever the code does",
             Rule::NeverRed => "nothing has ever seen this item fail for the right reason",
             Rule::SurvivedMutant => "the code was changed and every item still passed",
+            Rule::AdversaryPasses => {
+                "an agent made the item's evidence pass with code its text does not mean"
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `specctl audit`: is the contract adequate? Static rules over the items, mutants of the
 //! code they cover, and the findings a person judges at their lines.
 
+pub mod attempt;
 mod classify;
 pub mod document;
 mod error;
@@ -10,10 +11,11 @@ pub mod mutant;
 pub mod mutate;
 pub mod rules;
 pub mod run;
-mod scratch;
+pub(crate) mod scratch;
 pub(crate) mod sources;
 pub mod specs;
 
+pub use attempt::{Attempt, Outcome};
 pub use document::{Audit, Summary};
 pub use error::AuditError;
 pub use finding::{Finding, Rule, Severity};

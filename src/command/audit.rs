@@ -38,16 +38,7 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> Exit {
     let documents = specs::documents(root, &loaded.project.config, &items);
     audit.findings = crate::audit::rules::check(&items, &documents, &loaded.project.config);
     let mut store = Store::open(root);
-    let mut red: HashSet<String> = match &store {
-        Ok(store) => store.red_items().unwrap_or_else(|err| {
-            audit.warnings.push(err.to_string());
-            HashSet::new()
-        }),
-        Err(err) => {
-            audit.warnings.push(err.to_string());
-            HashSet::new()
-        }
-    };
+    let mut red = red_items(&store, &mut audit.warnings);
     let invalid = loaded.project.config_error.is_some() || !loaded.state.errors.is_empty();
     let mut signal = None;
     let mut sources = Sources::default();
@@ -66,9 +57,15 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> Exit {
         }
         red.extend(judge::killers(&audit.mutants));
     }
+    if let Some(tier) = &args.adversary {
+        match adversary(cli, args, (&loaded, invalid), tier, &mut audit) {
+            Ok(stopped_by) => signal = signal.or(stopped_by),
+            Err(exit) => return exit,
+        }
+    }
     never_red(&mut audit, &items, &red, args.mutants);
     audit.duration_ms = started.elapsed().as_millis() as u64;
-    if args.mutants
+    if (args.mutants || args.adversary.is_some())
         && let Ok(store) = &mut store
         && let Err(err) = store.record_audit(&audit)
     {
@@ -90,6 +87,39 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> Exit {
     } else {
         Exit::Success
     }
+}
+
+/// Every item the store has seen fail; none, with a warning, where it cannot say.
+fn red_items(
+    store: &Result<Store, crate::store::StoreError>,
+    warnings: &mut Vec<String>,
+) -> HashSet<String> {
+    let red = match store {
+        Ok(store) => store.red_items().map_err(|err| err.to_string()),
+        Err(err) => Err(err.to_string()),
+    };
+    red.unwrap_or_else(|err| {
+        warnings.push(err);
+        HashSet::new()
+    })
+}
+
+/// `--adversary TIER`: its attempts and findings put into `audit`; `Ok` carries the signal
+/// that stopped it, if one did.
+fn adversary(
+    cli: &Cli,
+    args: &AuditArgs,
+    (loaded, invalid): (&Loaded, bool),
+    tier: &str,
+    audit: &mut Audit,
+) -> Result<Option<i32>, Exit> {
+    if invalid {
+        // An attempt judged against evidence named by broken input could not be trusted.
+        print_problems(&loaded.state, &audit.warnings, Style::stderr(cli.color()));
+        return Err(Exit::Invalid);
+    }
+    let groups = groups(&loaded.project.root);
+    super::adversary::attack(cli, loaded, (tier, args.jobs), audit, &groups)
 }
 
 /// `never-red` for the selected items nothing has seen fail: an error only for an item some

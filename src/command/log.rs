@@ -4,7 +4,7 @@ use super::{fatal, history, print};
 use crate::cli::{Cli, LogArgs};
 use crate::exit::Exit;
 use crate::report::style::Style;
-use crate::store::{ReviewRow, SessionRow, TurnRow};
+use crate::store::{AttemptRow, ReviewRow, SessionRow, TurnRow};
 use std::fmt::Write;
 
 pub fn run(cli: &Cli, args: &LogArgs) -> Exit {
@@ -13,6 +13,19 @@ pub fn run(cli: &Cli, args: &LogArgs) -> Exit {
         Ok(opened) => opened,
         Err(exit) => return exit,
     };
+    if args.adversary {
+        return match store.last_attempts() {
+            Ok(a) if a.is_empty() => fatal(
+                err_style,
+                &"no audit with --adversary yet: run `specctl audit --adversary TIER`",
+            ),
+            Ok(a) => {
+                print(&attempts(&a, Style::stdout(cli.color())));
+                Exit::Success
+            }
+            Err(err) => fatal(err_style, &err),
+        };
+    }
     let session = match store.session(args.session) {
         Ok(Some(s)) => s,
         Ok(None) => {
@@ -212,6 +225,39 @@ pub fn detail(t: &TurnRow, style: Style) -> String {
     }
     for g in &t.gates {
         let _ = writeln!(out, "- {}", g.replace('\n', "\n  "));
+    }
+    out
+}
+
+/// The newest audit's adversary attempts, each in full.
+fn attempts(rows: &[AttemptRow], style: Style) -> String {
+    let mut out = String::new();
+    for a in rows {
+        let cost = a.cost_usd.map_or("—".to_string(), |c| format!("${c:.4}"));
+        let _ = writeln!(
+            out,
+            "{} on {} by {}: {} ({}, {cost}, {:.1}s)\n{}",
+            style.bold(&format!("attempt {}", a.number)),
+            a.item_id,
+            a.tier,
+            a.outcome,
+            a.agent_end,
+            a.duration_ms as f64 / 1000.0,
+            a.message
+        );
+        if !a.undone.is_empty() {
+            let _ = writeln!(out, "undone (protected): {}", a.undone.join(", "));
+        }
+        for (title, text) in [
+            ("diff", a.diff.as_str()),
+            ("prompt", a.prompt.as_str()),
+            ("adversary output", a.output.as_str()),
+        ] {
+            if !text.trim().is_empty() {
+                let _ = writeln!(out, "\n{}\n\n{}", style.bold(title), text.trim_end());
+            }
+        }
+        out.push('\n');
     }
     out
 }

@@ -1,5 +1,6 @@
 //! One file per subcommand: each turns a parsed command line into output and an exit code.
 
+pub mod adversary;
 pub mod audit;
 pub mod check;
 pub mod init;

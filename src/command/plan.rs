@@ -30,6 +30,9 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> Exit {
     if let Some(err) = unrecorded {
         eprintln!("{} {err}", err_style.yellow(&err_style.bold("warning:")));
     }
+    if let Some(tier) = &args.adversary {
+        return adversary_plan(&loaded, tier, &pass, args.format, cli);
+    }
     let Some((phase, ids)) =
         delta::next(&pass.verdicts.order, &pass.verdicts.of, &Default::default())
     else {
@@ -114,4 +117,52 @@ fn human(delta: &[Value], phase: Phase, prompt: &str, style: Style) -> String {
         prompt.len()
     ));
     out
+}
+
+/// `plan --adversary TIER`: the prompt each item an adversary can attack would get.
+fn adversary_plan(
+    loaded: &super::Loaded,
+    tier: &str,
+    pass: &Pass,
+    format: Format,
+    cli: &Cli,
+) -> Exit {
+    let err_style = Style::stderr(cli.color());
+    let prompts = match super::adversary::plan_prompts(loaded, tier, &pass.verdicts.of, err_style) {
+        Ok(p) => p,
+        Err(exit) => return exit,
+    };
+    match format {
+        Format::Json => {
+            let attempts: Vec<Value> = prompts
+                .iter()
+                .map(|(id, p)| json!({"item": id, "prompt": p, "prompt_bytes": p.len()}))
+                .collect();
+            let doc = json!({"version": 1, "tier": tier, "adversary": attempts});
+            print(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&doc).unwrap_or_default()
+            ));
+        }
+        Format::Human => {
+            let style = Style::stdout(cli.color());
+            let mut out = String::new();
+            if prompts.is_empty() {
+                out.push_str("nothing to attack: no selected item's evidence passes or fails\n");
+            }
+            for (n, (id, p)) in prompts.iter().enumerate() {
+                out.push_str(&format!(
+                    "{} ({} bytes):\n\n{p}\n",
+                    style.bold(&format!(
+                        "attempt {} of {}, on {id}, by {tier}",
+                        n + 1,
+                        prompts.len()
+                    )),
+                    p.len()
+                ));
+            }
+            print(&out);
+        }
+    }
+    Exit::Success
 }

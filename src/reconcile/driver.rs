@@ -144,6 +144,15 @@ struct Turn<S> {
     before: S,
 }
 
+/// A RED turn as its reviewer reads it: the tree it left, the evidence paths it changed
+/// that were kept, and its items that now fail.
+struct ReviewedTurn<'t, S> {
+    turn: &'t Turn<S>,
+    after: &'t S,
+    kept: &'t [String],
+    red: &'t [String],
+}
+
 /// What the gates made of a turn.
 struct Gated {
     gates: Vec<Gate>,
@@ -561,7 +570,12 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
                     .cloned()
                     .collect();
                 let red = red_items(&turn.items, &gates);
-                let reviewed = (turn, after, kept.as_slice(), red.as_slice());
+                let reviewed = ReviewedTurn {
+                    turn,
+                    after,
+                    kept: &kept,
+                    red: &red,
+                };
                 self.review(session, reviewed, &next, tier).await?
             }
             _ => None,
@@ -581,7 +595,12 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
     async fn review(
         &mut self,
         session: &mut Session,
-        (turn, after, kept, red): (&Turn<W::Snapshot>, &W::Snapshot, &[String], &[String]),
+        ReviewedTurn {
+            turn,
+            after,
+            kept,
+            red,
+        }: ReviewedTurn<'_, W::Snapshot>,
         pass: &Pass,
         tier_name: &str,
     ) -> Result<Option<Answer>, ReconcileError> {

@@ -168,7 +168,7 @@ pub fn review_prompt_for(
     }
 }
 
-fn evidence_of(config: &Config, item: &Item) -> String {
+pub(crate) fn evidence_of(config: &Config, item: &Item) -> String {
     match &item.kind {
         ItemKind::Aspect(a) => format!("`{}`, run from the project root", a.command),
         ItemKind::Scenario(s) => match s.runner.as_deref() {

@@ -180,7 +180,7 @@ pub fn read(output: &str) -> Answer {
             strings(&v, &mut texts);
         }
     }
-    let found = texts.iter().filter_map(|t| last_answer(t)).last();
+    let found = texts.iter().rev().find_map(|t| last_answer(t));
     match found {
         None => Answer::Unreadable {
             why: "no JSON object with a \"verdict\" in its reply".into(),

@@ -3,7 +3,7 @@
 
 use super::excerpt::{self, Blocks, Diff};
 use super::style::Style;
-use crate::audit::{Audit, Finding, Rule, Severity, Status, Summary, Tested};
+use crate::audit::{Audit, Finding, Outcome, Rule, Severity, Status, Summary, Tested};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -75,6 +75,15 @@ pub fn summary_line(summary: &Summary) -> String {
             "; {} {}: {fates}",
             summary.mutants,
             plural(summary.mutants, "mutant", "mutants")
+        );
+    }
+    if summary.attempts > 0 {
+        let _ = write!(
+            line,
+            "; {} adversary {}: {} passed",
+            summary.attempts,
+            plural(summary.attempts, "attempt", "attempts"),
+            summary.adversary_passes
         );
     }
     line
@@ -154,6 +163,34 @@ fn write_finding(
     }
     for (tested, diff) in &diffs {
         write_diff(out, tested, diff.as_ref(), width, style);
+    }
+    if finding.rule == Rule::AdversaryPasses {
+        write_attempt(out, audit, finding, &pad, style);
+    }
+}
+
+/// The adversary's diff under its finding: the code that passed the item's evidence.
+fn write_attempt(out: &mut String, audit: &Audit, finding: &Finding, pad: &str, style: Style) {
+    let Some(attempt) = audit
+        .attempts
+        .iter()
+        .find(|a| Some(&a.item) == finding.item.as_ref() && a.outcome == Outcome::Passes)
+    else {
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "{pad} {} the adversary ({}) passed it with:",
+        style.cyan("="),
+        attempt.tier
+    );
+    for line in attempt.diff.lines() {
+        let painted = match line.chars().next() {
+            Some('+') if !line.starts_with("+++") => style.green(line),
+            Some('-') if !line.starts_with("---") => style.red(line),
+            _ => line.to_string(),
+        };
+        let _ = writeln!(out, "{pad}   {painted}");
     }
 }
 
@@ -383,6 +420,7 @@ pub(crate) mod fixture {
             baseline_ms: Some(800),
             duration_ms: 5000,
             interrupted: false,
+            attempts: Vec::new(),
         }
     }
 }

@@ -89,6 +89,8 @@ pub struct AuditDocument<'a> {
     pub summary: crate::audit::Summary,
     pub findings: &'a [crate::audit::Finding],
     pub mutants: &'a [crate::audit::Tested],
+    /// Every adversary attempt, with its outcome and diff.
+    pub adversary: &'a [crate::audit::Attempt],
     pub warnings: &'a [String],
 }
 
@@ -98,6 +100,7 @@ pub fn audit(audit: &crate::audit::Audit) -> String {
         summary: audit.summary(),
         findings: &audit.findings,
         mutants: &audit.mutants,
+        adversary: &audit.attempts,
         warnings: &audit.warnings,
     };
     serde_json::to_string_pretty(&doc).unwrap_or_default()
@@ -125,7 +128,14 @@ mod tests {
             .collect();
         assert_eq!(
             keys,
-            ["findings", "mutants", "summary", "version", "warnings"]
+            [
+                "adversary",
+                "findings",
+                "mutants",
+                "summary",
+                "version",
+                "warnings"
+            ]
         );
         assert_eq!(doc["version"], 1);
         assert_eq!(
@@ -133,7 +143,8 @@ mod tests {
             json!({
                 "findings": 7, "error": 5, "warning": 1, "info": 1,
                 "mutants": 4, "killed": 1, "survived": 1, "timeout": 1, "unviable": 1,
-                "duration_ms": 5000, "baseline_ms": 800, "interrupted": false
+                "duration_ms": 5000, "baseline_ms": 800, "interrupted": false,
+                "attempts": 0, "adversary_passes": 0
             })
         );
         assert_eq!(

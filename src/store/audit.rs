@@ -56,6 +56,7 @@ impl Store {
                 }
             }
         }
+        super::judges::record_attempts(&tx, id, &audit.attempts).map_err(write)?;
         tx.commit().map_err(write)
     }
 

@@ -1,8 +1,9 @@
 //! What the agents that judge did, in the store: a reviewer's reading of each RED turn, and
 //! every adversary attempt of an audit, with their prompts, so `specctl log` can show them.
 
-use super::session::{bad_json, json, now_ms};
+use super::session::{bad_json, json};
 use super::{Op, Store, StoreError, classify};
+use crate::audit::Attempt;
 use rusqlite::{Row, params};
 
 /// One reviewer's reading of a RED turn.
@@ -78,6 +79,36 @@ fn attempt_row(r: &Row<'_>) -> rusqlite::Result<AttemptRow> {
     })
 }
 
+/// Writes an audit's adversary attempts, within the transaction that records the audit.
+pub(super) fn record_attempts(
+    tx: &rusqlite::Transaction<'_>,
+    audit_id: i64,
+    attempts: &[Attempt],
+) -> rusqlite::Result<()> {
+    let sql = format!(
+        "INSERT INTO adversary_attempts (audit_id, {ATTEMPT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+    );
+    let mut insert = tx.prepare_cached(&sql)?;
+    for a in attempts {
+        insert.execute(params![
+            audit_id,
+            a.number,
+            a.item,
+            a.tier,
+            a.prompt,
+            a.output,
+            a.agent_end,
+            a.outcome.as_str(),
+            a.message,
+            a.diff,
+            json(&a.undone),
+            a.cost_usd,
+            a.duration_ms as i64
+        ])?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Records a reviewer's reading of a turn; a turn gated again on resume replaces it.
     pub fn record_review(&mut self, r: &ReviewRow) -> Result<(), StoreError> {
@@ -113,50 +144,6 @@ impl Store {
         let mut stmt = self.conn.prepare(&sql).map_err(read)?;
         let rows = stmt.query_map([session_id], review_row).map_err(read)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(read)
-    }
-
-    /// Records an audit's adversary attempts under an audit row of their own; returns its id.
-    pub fn record_attempts(
-        &mut self,
-        duration_ms: u64,
-        summary: &str,
-        attempts: &[AttemptRow],
-    ) -> Result<i64, StoreError> {
-        let write = |e| classify(&self.path, Op::Write("the adversary's attempts"), e);
-        let tx = self.conn.transaction().map_err(write)?;
-        tx.execute(
-            "INSERT INTO audits (started_at_ms, duration_ms, interrupted, summary) VALUES (?1, ?2, 0, ?3)",
-            params![now_ms() - duration_ms as i64, duration_ms as i64, summary],
-        )
-        .map_err(write)?;
-        let id = tx.last_insert_rowid();
-        {
-            let sql = format!(
-                "INSERT INTO adversary_attempts (audit_id, {ATTEMPT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
-            );
-            let mut insert = tx.prepare_cached(&sql).map_err(write)?;
-            for a in attempts {
-                insert
-                    .execute(params![
-                        id,
-                        a.number,
-                        a.item_id,
-                        a.tier,
-                        a.prompt,
-                        a.output,
-                        a.agent_end,
-                        a.outcome,
-                        a.message,
-                        a.diff,
-                        json(&a.undone),
-                        a.cost_usd,
-                        a.duration_ms as i64
-                    ])
-                    .map_err(write)?;
-            }
-        }
-        tx.commit().map_err(write)?;
-        Ok(id)
     }
 
     /// The attempts of the newest audit that had any.
@@ -201,7 +188,29 @@ mod tests {
             ..review.clone()
         };
         store.record_review(&approved).unwrap();
-        let attempt = AttemptRow {
+        let attempt = Attempt {
+            number: 1,
+            item: "specs/a.feature::A".into(),
+            tier: "fast".into(),
+            outcome: crate::audit::Outcome::Passes,
+            message: "m".into(),
+            diff: "+x".into(),
+            undone: vec![],
+            agent_end: "exited with 0".into(),
+            cost_usd: None,
+            duration_ms: 3,
+            prompt: "p".into(),
+            output: "o".into(),
+        };
+        let audit = crate::audit::Audit {
+            attempts: vec![attempt],
+            ..Default::default()
+        };
+        store.record_audit(&audit).unwrap();
+        drop(store);
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.reviews(session.id).unwrap(), [approved]);
+        let want = AttemptRow {
             number: 1,
             item_id: "specs/a.feature::A".into(),
             tier: "fast".into(),
@@ -215,10 +224,6 @@ mod tests {
             cost_usd: None,
             duration_ms: 3,
         };
-        store.record_attempts(10, "{}", &[attempt.clone()]).unwrap();
-        drop(store);
-        let store = Store::open(dir.path()).unwrap();
-        assert_eq!(store.reviews(session.id).unwrap(), [approved]);
-        assert_eq!(store.last_attempts().unwrap(), [attempt]);
+        assert_eq!(store.last_attempts().unwrap(), [want]);
     }
 }

@@ -211,22 +211,20 @@ impl Git {
     }
 
     /// The changes to `paths` (relative to the project root) between two snapshots, as a
-    /// unified diff; every path when `paths` is empty.
+    /// unified diff; none when `paths` is empty.
     pub async fn diff(
         &self,
         from: &str,
         to: &str,
         paths: &[String],
     ) -> Result<String, WorkspaceError> {
+        if paths.is_empty() {
+            return Ok(String::new());
+        }
         let full: Vec<String> = paths
             .iter()
             .map(|p| format!("{}{p}", self.prefix))
             .collect();
-        let root = if self.prefix.is_empty() {
-            ".".to_string()
-        } else {
-            self.prefix.clone()
-        };
         let mut args = vec![
             "diff",
             "--no-color",
@@ -236,10 +234,7 @@ impl Git {
             to,
             "--",
         ];
-        match full.is_empty() {
-            true => args.push(&root),
-            false => args.extend(full.iter().map(String::as_str)),
-        }
+        args.extend(full.iter().map(String::as_str));
         let out = self.git("compare snapshots", &args, None).await?;
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     }
