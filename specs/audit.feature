@@ -1,7 +1,8 @@
 Feature: Audit the contract
   `specctl audit` finds the specs that a useless implementation would satisfy, each at its
   line: static rules with nothing run, and with --mutants the changes to the code that no
-  item notices.
+  item notices, and with --adversary the code an agent writes to pass an item while meaning
+  something else.
 
   Scenario: A scenario that cannot fail and an Examples column nothing uses are errors at their lines
     Given a file "specctl.yaml" with:
@@ -72,3 +73,39 @@ Feature: Audit the contract
       | rule            | severity | file         | line |
       | survived-mutant | error    | src/grade.py | 2    |
       | survived-mutant | error    | src/grade.py | 4    |
+
+  Scenario: An adversary that returns a constant passes a spec whose only example it satisfies
+    Given a file "specctl.yaml" with:
+      """
+      evidence:
+        default:
+          run: ./evidence/double.sh
+          report: exit-code
+      agents:
+        - name: cheat
+          run: ./agent constant src/double.sh 'echo 4'
+      """
+    And an executable file "evidence/double.sh" with:
+      """
+      #!/bin/sh
+      test "$(sh src/double.sh 2)" = 4 || { echo "expected 4"; exit 1; }
+      """
+    And a file "src/double.sh" with:
+      """
+      echo $(( $1 * 2 ))
+      """
+    And a file "specs/double.feature" with:
+      """
+      Feature: Doubling
+        Scenario: Double 2
+          When I double 2
+          Then I get 4
+      """
+    And the scripted agent
+    When I run "specctl audit --adversary cheat --format json"
+    Then the exit code is 1
+    And the JSON findings are:
+      | rule             | severity | file                 | line |
+      | never-red        | info     | specs/double.feature | 2    |
+      | adversary-passes | error    | specs/double.feature | 2    |
+    And the file "src/double.sh" holds "echo $(( $1 * 2 ))"
