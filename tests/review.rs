@@ -205,3 +205,34 @@ fn a_review_tier_that_names_no_agent_is_an_error_at_its_line() {
     );
     assert!(run.stderr.contains("specctl.yaml:11:1"), "{}", run.stderr);
 }
+
+#[test]
+fn a_reviewer_s_cost_counts_and_an_answer_of_another_shape_approves_nothing() {
+    let g = welcome(
+        "claude 0.6",
+        "  stall_turns: 5\n  max_turns: 5\n  budget_usd: 1.0\n",
+    );
+    let yaml = g
+        .read("specctl.yaml")
+        .replace("  - name: critic\n", "  - name: critic\n    kind: claude\n");
+    std::fs::write(g.path().join("specctl.yaml"), yaml).unwrap();
+    let run = g.run(&["reconcile"]);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(phases(&g), ["red", "red"]);
+    assert!(
+        run.stdout.contains(
+            "  review: [critic, $0.6000] gave no answer that counts for turn 1\n    - the reviewer gave no answer that could be read (no JSON object with a \"verdict\" in its reply)"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        run.stdout.lines().find(|l| l.starts_with("stopped after")),
+        Some("stopped after 2 turns ($1.2000 reported): the budget of $1.00 was spent ($1.20)")
+    );
+    let log = g.run(&["log"]).stdout;
+    assert!(
+        log.contains("      review [critic]: no answer that counts, $0.6000\n"),
+        "{log}"
+    );
+}
