@@ -309,3 +309,43 @@ fn an_adversary_tier_that_does_not_exist_is_an_error_naming_the_tiers() {
         run.stderr
     );
 }
+
+#[test]
+fn ctrl_c_ends_the_adversary_s_process_group_and_judges_nothing() {
+    let (p, log) = doubling(&[(2, 4)], "hang", "  max_turns: 5\n");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_specctl"))
+        .args(["audit", "--adversary", "cheat", "--format", "json"])
+        .current_dir(p.path())
+        .env("AGENT_LOG", log.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid_file = log.path().join("hang.pid");
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !pid_file.exists() && std::time::Instant::now() < until {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let sleeper = std::fs::read_to_string(&pid_file).expect("the adversary started");
+    // SAFETY: kill(2) on a child this test started.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["summary"]["interrupted"], true);
+    assert_eq!(doc["adversary"][0]["outcome"], "not-tried");
+    assert_eq!(doc["adversary"][0]["message"], "not judged: interrupted");
+    assert!(
+        !support::alive(sleeper.trim()),
+        "the adversary's sleep outlived specctl"
+    );
+    assert_eq!(
+        std::fs::read_to_string(p.path().join("src/double.sh")).unwrap(),
+        CODE
+    );
+}

@@ -98,10 +98,17 @@ pub async fn run(
         };
         let attempt = match stop {
             Some(why) => not_tried(plan, item, number, why),
-            None => attempt(plan, item, number, &baseline).await?,
+            None => match attempt(plan, item, number, &baseline).await {
+                Ok(attempt) => attempt,
+                // Ctrl-C while git or the copy worked: not an error of either.
+                Err(_) if *plan.interrupt.borrow() => {
+                    not_tried(plan, item, number, "interrupted".into())
+                }
+                Err(err) => return Err(err),
+            },
         };
         cost += attempt.cost_usd.unwrap_or(0.0);
-        ran.interrupted |= attempt.agent_end == ProcessEnd::Interrupted.describe();
+        ran.interrupted |= *plan.interrupt.borrow();
         ran.findings
             .extend(judge::finding(item, attempt.outcome, &attempt.message));
         on_attempt(&attempt);
@@ -158,6 +165,16 @@ async fn attempt(
     let before = git.snapshot("specctl adversary: before").await?;
     let prompt = prompt_for(plan.config, plan.selected, item, baseline);
     let run = run_agent(plan, &slot, item, number, &prompt).await?;
+    if run.end == ProcessEnd::Interrupted {
+        let mut cut = not_tried(plan, item, number, String::new());
+        cut.message = "not judged: interrupted".into();
+        cut.agent_end = run.end.describe();
+        cut.duration_ms = run.duration.as_millis() as u64;
+        cut.cost_usd = run.report.cost_usd;
+        cut.prompt = prompt;
+        cut.output = run.output;
+        return Ok(cut);
+    }
     let after = git.snapshot("specctl adversary: after").await?;
     let changed = git.changed(&before, &after).await?;
     let mut desired: HashSet<String> = crate::desired::files(slot.root(), plan.config)
@@ -177,11 +194,7 @@ async fn attempt(
         .filter(|p| !undone.contains(p))
         .collect();
     let diff = git.diff(&before, &after, &kept).await?;
-    let interrupted = run.end == ProcessEnd::Interrupted;
-    let after = match interrupted {
-        true => BTreeMap::new(),
-        false => observe_in(plan, &slot).await,
-    };
+    let after = observe_in(plan, &slot).await;
     let seen = Seen {
         target: &item.id,
         baseline,
@@ -189,7 +202,8 @@ async fn attempt(
         kept: &kept,
         undone: &undone,
     };
-    let (outcome, message) = match interrupted {
+    let (outcome, message) = match *plan.interrupt.borrow() {
+        // The evidence was cut off: its verdicts say nothing.
         true => (Outcome::NotTried, "not judged: interrupted".to_string()),
         false => judge::judge(&seen),
     };
