@@ -73,8 +73,10 @@ otherwise; 2 invalid input."
     /// Observe, then show the delta and the exact prompt the first agent turn would get
     #[command(
         long_about = "Observe once, then show the delta (every selected item that does not \
-hold) and the exact prompt the first agent turn of `specctl reconcile` would get. Never starts an \
-agent.\n\n\
+hold) and the exact prompt the first agent turn of `specctl reconcile` would get; with \
+`reconcile.review` and a RED first turn, the reviewer's prompt too (the turn's diff still to come). \
+--adversary TIER shows instead the prompt `specctl audit --adversary TIER` would give each item. \
+Never starts an agent.\n\n\
 Exit codes: 0 nothing to do; 1 there is a delta; 2 invalid input or configuration."
     )]
     Plan(PlanArgs),
@@ -104,8 +106,16 @@ Runs until Ctrl-C, which ends every evidence process group; exit 130."
     )]
     Watch(WatchArgs),
 
-    /// Show reconcile sessions and their turns: for one turn, its prompt, the agent's output
-    /// and what the gates did
+    /// Show reconcile sessions and their turns: for one turn, its prompt, the agent's output,
+    /// what the gates did and what the reviewer said
+    #[command(
+        long_about = "Show the newest reconcile session (or --session N): a line per turn with its \
+tier, phase, agent end, cost and items, its gates' findings, and the reviewer's answer where \
+`reconcile.review` is set. --turn N shows one turn in full: its prompt, the agent's output, the \
+gates, and the reviewer's prompt, output and objections. --adversary shows the newest \
+`specctl audit --adversary` run's attempts in full: outcome, diff, prompt, output.\n\n\
+Exit codes: 0 shown; 2 no such session or turn, or no store."
+    )]
     Log(LogArgs),
 
     /// Restore the working tree to how it was before a reconcile turn
