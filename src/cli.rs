@@ -161,6 +161,20 @@ specctl audit --adversary strong   an agent tries to pass each item while doing 
 specctl audit --format sarif --output audit.sarif   for code scanning"
     )]
     Audit(AuditArgs),
+
+    /// Serve the Model Context Protocol on stdio: list, check, status, plan, audit, explain
+    #[command(
+        long_about = "Serve the Model Context Protocol on stdio, so an agent running its own loop \
+(Claude Code, Codex, …) can ask specctl what is desired, what holds and what to fix next. Tools: \
+list, check, status, plan, audit (mutants on request) and explain (one item). Each returns the \
+JSON document of the command of that name; `check` and `audit` run the project's evidence exactly \
+as the CLI does, and a cancelled call ends what it started. It never runs an agent and never \
+edits a file.\n\n\
+Exit codes: 0 the client closed the session; 2 the session failed.",
+        after_help = "Examples:\n  claude mcp add specctl -- specctl -C /path/to/project mcp\n  \
+codex: [mcp_servers.specctl] command = \"specctl\" args = [\"-C\", \"/path/to/project\", \"mcp\"]"
+    )]
+    Mcp,
 }
 
 #[derive(Debug, Args)]

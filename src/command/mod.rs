@@ -6,6 +6,7 @@ pub mod check;
 pub mod init;
 pub mod list;
 pub mod log;
+pub mod mcp;
 pub mod plan;
 pub mod reconcile;
 pub mod status;
@@ -34,6 +35,7 @@ pub fn run(cli: &Cli) -> Exit {
         Command::Undo(args) => undo::run(cli, args),
         Command::Init(args) => init::run(cli, args),
         Command::Audit(args) => audit::run(cli, args),
+        Command::Mcp => mcp::run(cli),
     }
 }
 

@@ -28,6 +28,8 @@ pub enum Python {
     TauPytestBdd6,
     /// `PytestBddLatest` with what tau-pytest-bdd's step modules import (requests, selenium).
     TauPytestBddLatest,
+    /// The official MCP Python SDK, the real client `specctl mcp` is tested with.
+    Mcp,
 }
 
 impl Python {
@@ -39,6 +41,7 @@ impl Python {
             Python::BehaveSuite => "behave-suite.txt",
             Python::TauPytestBdd6 => "tau-pytest-bdd-6.txt",
             Python::TauPytestBddLatest => "tau-pytest-bdd-latest.txt",
+            Python::Mcp => "mcp.txt",
         }
     }
 }
