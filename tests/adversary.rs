@@ -63,6 +63,8 @@ fn audit(p: &Project, log: &tempfile::TempDir, args: &[&str]) -> support::Run {
     support::Run::from(output)
 }
 
+const ADVERSARY_JSON: &[&str] = &["audit", "--adversary", "cheat", "--format", "json"];
+
 fn outcomes(doc: &serde_json::Value) -> Vec<(String, String)> {
     doc["adversary"]
         .as_array()
@@ -94,11 +96,7 @@ fn a_constant_passes_a_spec_whose_only_example_it_satisfies() {
     );
     assert!(plan.stdout.contains("  Then I get 4\n"), "{}", plan.stdout);
 
-    let run = audit(
-        &p,
-        &log,
-        &["audit", "--adversary", "cheat", "--format", "json"],
-    );
+    let run = audit(&p, &log, ADVERSARY_JSON);
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
     let doc = run.json();
     let finding = doc["findings"]
@@ -181,11 +179,7 @@ fn a_second_example_with_another_value_stops_the_constant() {
         "constant src/double.sh 'echo 4'",
         "  max_turns: 5\n",
     );
-    let run = audit(
-        &p,
-        &log,
-        &["audit", "--adversary", "cheat", "--format", "json"],
-    );
+    let run = audit(&p, &log, ADVERSARY_JSON);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     let doc = run.json();
     assert_eq!(
@@ -222,11 +216,7 @@ fn an_adversary_that_edits_the_spec_is_undone_and_proves_nothing() {
         "  max_turns: 5\n",
     );
     let before = std::fs::read_to_string(p.path().join("specs/double.feature")).unwrap();
-    let run = audit(
-        &p,
-        &log,
-        &["audit", "--adversary", "cheat", "--format", "json"],
-    );
+    let run = audit(&p, &log, ADVERSARY_JSON);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     let doc = run.json();
     assert_eq!(

@@ -38,12 +38,7 @@ attempt made of them proves nothing.\n\
 - Your working directory is a scratch copy of the project: nothing you do reaches the real tree. specctl runs the \
 evidence itself afterwards; what you report is recorded, not believed. End with one paragraph on what your code does \
 that the item does not mean.\n",
-        input
-            .protect
-            .iter()
-            .map(|p| format!("`{p}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        crate::reconcile::prompt::backticked(input.protect)
     );
     let _ = writeln!(
         out,

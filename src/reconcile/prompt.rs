@@ -112,12 +112,7 @@ Its objections, if any, are listed above: answer each one.\n",
                 let _ = writeln!(
                     out,
                     "- Do not edit protected paths ({}): such edits are undone and the turn is told so.",
-                    input
-                        .protect
-                        .iter()
-                        .map(|p| format!("`{p}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    backticked(input.protect)
                 );
             }
         }
@@ -277,6 +272,15 @@ pub(crate) fn item_text(out: &mut String, item: &Item) {
             let _ = writeln!(out, "{}\n", a.body.trim());
         }
     }
+}
+
+/// Globs as a prompt names them: `` `a`, `b` ``.
+pub(crate) fn backticked(globs: &[String]) -> String {
+    globs
+        .iter()
+        .map(|p| format!("`{p}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Keeps the head and the tail of `text` within `max` bytes, on character boundaries.
