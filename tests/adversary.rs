@@ -312,10 +312,7 @@ fn ctrl_c_ends_the_adversary_s_process_group_and_judges_nothing() {
         .spawn()
         .unwrap();
     let pid_file = log.path().join("hang.pid");
-    let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while !pid_file.exists() && std::time::Instant::now() < until {
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    support::wait_for(std::time::Duration::from_secs(20), || pid_file.exists());
     let sleeper = std::fs::read_to_string(&pid_file).expect("the adversary started");
     // SAFETY: kill(2) on a child this test started.
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };

@@ -8,7 +8,7 @@ mod support;
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use support::greeting::{AGENT, EVIDENCE, Greeting, greeting, tier};
 
 const NOTES: &str = "the user's own uncommitted work\n";
@@ -30,18 +30,6 @@ fn spawn(g: &Greeting, mark: &str) -> Child {
         .stderr(Stdio::null())
         .spawn()
         .unwrap()
-}
-
-/// Waits (bounded) until `cond` holds; false when it never did.
-fn wait_for(limit: Duration, cond: impl Fn() -> bool) -> bool {
-    let until = Instant::now() + limit;
-    while Instant::now() < until {
-        if cond() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    cond()
 }
 
 /// The pids of live processes whose environment carries `mark`: what a run left running.
@@ -129,7 +117,7 @@ fn a_cheating_turn_cut_off_by_kill_9_is_gated_on_resume_and_its_agent_ended() {
     let mut run = spawn(&g, &mark);
     let cheated = g.log.path().join("cheated");
     assert!(
-        wait_for(Duration::from_secs(20), || cheated.exists()),
+        support::wait_for(Duration::from_secs(20), || cheated.exists()),
         "the cheater never ran"
     );
     let cheater = std::fs::read_to_string(&cheated).unwrap();
@@ -374,7 +362,7 @@ fn sigterm_ends_the_agent_records_the_turn_and_exits_130() {
     let mark = g.path().display().to_string();
     let mut run = spawn(&g, &mark);
     let cheated = g.log.path().join("cheated");
-    assert!(wait_for(Duration::from_secs(20), || cheated.exists()));
+    assert!(support::wait_for(Duration::from_secs(20), || cheated.exists()));
     // SAFETY: kill(2) on a child this test started.
     unsafe { libc::kill(run.id() as i32, libc::SIGTERM) };
     assert_eq!(run.wait().unwrap().code(), Some(130));

@@ -20,14 +20,6 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 5] = [
-        Outcome::Passes,
-        Outcome::StoodUp,
-        Outcome::BrokeOthers,
-        Outcome::ProvesNothing,
-        Outcome::NotTried,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Passes => "passes",

@@ -79,7 +79,7 @@ pub(crate) fn attempt_line(a: &Attempt, style: Style) -> String {
         Outcome::ProvesNothing => style.yellow("proves nothing"),
         Outcome::NotTried => style.yellow("not tried"),
     };
-    let cost = a.cost_usd.map_or("—".to_string(), |c| format!("${c:.4}"));
+    let cost = a.cost_usd.map_or("—".to_string(), super::dollars);
     format!(
         "{} attempt {} on {} [{}, {cost}]: {word}: {}",
         style.bold("adversary:"),

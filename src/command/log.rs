@@ -123,7 +123,7 @@ pub fn overview(
 
 /// A review under its turn: who read it, what it said, what it cost.
 fn review_line(r: &ReviewRow) -> String {
-    let cost = r.cost_usd.map_or("—".to_string(), |c| format!("${c:.4}"));
+    let cost = r.cost_usd.map_or("—".to_string(), super::dollars);
     let said = match r.answer.as_str() {
         "approve" => "approved".to_string(),
         "object" => format!(
@@ -233,7 +233,7 @@ pub fn detail(t: &TurnRow, style: Style) -> String {
 fn attempts(rows: &[AttemptRow], style: Style) -> String {
     let mut out = String::new();
     for a in rows {
-        let cost = a.cost_usd.map_or("—".to_string(), |c| format!("${c:.4}"));
+        let cost = a.cost_usd.map_or("—".to_string(), super::dollars);
         let _ = writeln!(
             out,
             "{} on {} by {}: {} ({}, {cost}, {:.1}s)\n{}",

@@ -208,3 +208,8 @@ pub(crate) fn print(text: &str) {
         .write_all(text.as_bytes())
         .and_then(|_| stdout.flush());
 }
+
+/// A cost an agent reported, as every command shows it; "—" stands where none was.
+pub(crate) fn dollars(usd: f64) -> String {
+    format!("${usd:.4}")
+}

@@ -127,3 +127,15 @@ pub fn alive(pid: &str) -> bool {
             .is_some_and(|(_, rest)| !rest.trim_start().starts_with('Z'))
     })
 }
+
+/// Waits (bounded) until `cond` holds, looking again every 20 ms; false when it never did.
+pub fn wait_for(limit: std::time::Duration, cond: impl Fn() -> bool) -> bool {
+    let until = std::time::Instant::now() + limit;
+    while std::time::Instant::now() < until {
+        if cond() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    cond()
+}
