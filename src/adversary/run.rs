@@ -260,13 +260,7 @@ async fn run_agent(
         source,
     };
     let scratch = process::scratch::tempdir("specctl-items-").map_err(failed)?;
-    let env: Vec<(String, String)> = [
-        ("SPECCTL_TURN".to_string(), number.to_string()),
-        ("SPECCTL_PHASE".to_string(), "adversary".to_string()),
-    ]
-    .into_iter()
-    .chain(process::items_env(&[item.id.as_str()], scratch.path()))
-    .collect();
+    let env = agent::env(number, "adversary", &[item.id.as_str()], scratch.path());
     let at = At {
         root: slot.root(),
         registry: Some(&plan.registry),

@@ -65,6 +65,18 @@ impl Agents for Commands<'_> {
     }
 }
 
+/// What every agent run is told in its environment: its turn, its phase (red, green, review,
+/// adversary) and its items (in a file under `scratch` when they are many).
+pub fn env(turn: u32, phase: &str, ids: &[&str], scratch: &Path) -> Vec<(String, String)> {
+    [
+        ("SPECCTL_TURN".to_string(), turn.to_string()),
+        ("SPECCTL_PHASE".to_string(), phase.to_string()),
+    ]
+    .into_iter()
+    .chain(process::items_env(ids, scratch))
+    .collect()
+}
+
 /// Where an agent runs: the project root, and where its group is recorded.
 #[derive(Debug, Clone, Copy)]
 pub struct At<'a> {

@@ -443,13 +443,7 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
         };
         let scratch = crate::process::scratch::tempdir("specctl-items-").map_err(failed)?;
         let ids: Vec<&str> = turn.items.iter().map(String::as_str).collect();
-        let env: Vec<(String, String)> = [
-            ("SPECCTL_TURN".to_string(), turn.number.to_string()),
-            ("SPECCTL_PHASE".to_string(), turn.phase.as_str().to_string()),
-        ]
-        .into_iter()
-        .chain(crate::process::items_env(&ids, scratch.path()))
-        .collect();
+        let env = super::agent::env(turn.number, turn.phase.as_str(), &ids, scratch.path());
         self.store.agent_started(session.row.id, turn.number)?;
         let run = {
             let agent = self.agents.run(tier, &turn.row.prompt, env);
@@ -671,28 +665,17 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
         Result<Vec<String>, ReconcileError>,
     ) {
         let ids: Vec<&str> = red.iter().map(String::as_str).collect();
-        let scratch = crate::process::scratch::tempdir("specctl-items-");
-        let env: Vec<(String, String)> = [
-            ("SPECCTL_TURN".to_string(), turn.number.to_string()),
-            ("SPECCTL_PHASE".to_string(), "review".to_string()),
-        ]
-        .into_iter()
-        .chain(
-            scratch
-                .as_ref()
-                .map(|s| crate::process::items_env(&ids, s.path()))
-                .into_iter()
-                .flatten(),
-        )
-        .collect();
         let failed = |source| ReconcileError::Agent {
             tier: tier.name.clone(),
             source,
         };
-        let run = match scratch {
-            Ok(_) => self.agents.run(tier, prompt, env).await.map_err(failed),
-            Err(err) => Err(failed(err)),
+        let scratch = match crate::process::scratch::tempdir("specctl-items-") {
+            Ok(scratch) => scratch,
+            // The reviewer never ran, so it edited nothing.
+            Err(err) => return (Err(failed(err)), Ok(Vec::new())),
         };
+        let env = super::agent::env(turn.number, "review", &ids, scratch.path());
+        let run = self.agents.run(tier, prompt, env).await.map_err(failed);
         let undone = self.undo_reviewer(turn, before).await;
         let run = match run {
             Ok(run) if run.end == ProcessEnd::Interrupted => Err(ReconcileError::Interrupted),
