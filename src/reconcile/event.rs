@@ -61,4 +61,11 @@ pub enum Event {
     SurvivorsEnded { groups: Vec<i32> },
     /// A tier made no progress (or spent its turns) and the next takes over.
     Escalated { why: String, to: String },
+    /// A tier's agent failed for reasons outside the code turn after turn: it is skipped;
+    /// `to` is the tier that takes over, `None` when none is left.
+    TierSkipped {
+        tier: String,
+        why: String,
+        to: Option<String>,
+    },
 }
