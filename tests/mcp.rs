@@ -172,7 +172,7 @@ fn a_cancelled_check_ends_the_evidence_it_started() {
     )
     .file(
         "evidence/slow.sh",
-        "#!/bin/sh\necho $$ > evidence-started\nexec sleep 300\n",
+        "#!/bin/sh\necho $$ > evidence-started.part && mv evidence-started.part evidence-started\nexec sleep 300\n",
     );
     std::fs::set_permissions(
         p.path().join("evidence/slow.sh"),

@@ -172,7 +172,8 @@ pub(crate) fn line(event: &Event, style: Style) -> String {
         | Event::ProtectedRestored { .. }
         | Event::RolledBack { .. }
         | Event::SurvivorsEnded { .. }
-        | Event::Escalated { .. }) => gate_line(gated, style),
+        | Event::Escalated { .. }
+        | Event::TierSkipped { .. }) => gate_line(gated, style),
         reviewed @ (Event::Reviewed { .. } | Event::ReviewerUndone { .. }) => {
             review_line(reviewed, style)
         }
@@ -261,6 +262,13 @@ fn gate_line(event: &Event, style: Style) -> String {
         Event::Escalated { why, to } => format!(
             "  {} {why}: escalating to agent `{to}`",
             style.yellow("escalate:")
+        ),
+        Event::TierSkipped { tier, why, to } => format!(
+            "  {} agent `{tier}` is skipped: {why}{}",
+            style.yellow("skip:"),
+            to.as_deref()
+                .map(|t| format!("; agent `{t}` takes over"))
+                .unwrap_or_else(|| "; no agent tier is left".into())
         ),
         // `line` sends only the events above here.
         _ => String::new(),

@@ -71,4 +71,11 @@ pub enum Event {
     },
     /// The reviewer edited files; it is read-only, so they were put back.
     ReviewerUndone { paths: Vec<String> },
+    /// A tier's agent failed for reasons outside the code turn after turn: it is skipped;
+    /// `to` is the tier that takes over, `None` when none is left.
+    TierSkipped {
+        tier: String,
+        why: String,
+        to: Option<String>,
+    },
 }

@@ -22,11 +22,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 pub const DIR: &str = ".specctl";
 pub const FILE: &str = "state.db";
 /// Bumped whenever the schema changes; an older store is migrated, a newer one refused.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// Each step from one schema version to the next, in order; a store is brought forward
 /// step by step, never rebuilt.
-const MIGRATIONS: [&str; 5] = [
+const MIGRATIONS: [&str; 6] = [
     "CREATE TABLE IF NOT EXISTS observations (
          id INTEGER PRIMARY KEY,
          observed_at_ms INTEGER NOT NULL,
@@ -139,6 +139,12 @@ const MIGRATIONS: [&str; 5] = [
          cost_usd REAL,
          duration_ms INTEGER NOT NULL
      );",
+    // v6: what each agent said of its own turn (its own turns, session id, tokens), and the
+    // session's agent failures in a row, so a resumed run skips a failing tier as one would.
+    "ALTER TABLE turns ADD COLUMN agent_turns INTEGER;
+     ALTER TABLE turns ADD COLUMN agent_session TEXT;
+     ALTER TABLE turns ADD COLUMN tokens INTEGER;
+     ALTER TABLE sessions ADD COLUMN agent_failures INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// The last observation of one item.
