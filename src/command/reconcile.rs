@@ -164,9 +164,17 @@ pub(crate) fn line(event: &Event, style: Style) -> String {
             end,
             took,
             cost_usd,
+            failed,
         } => {
             let cost = cost_usd.map(|c| format!(", ${c:.4}")).unwrap_or_default();
-            format!("  agent {} in {:.1}s{cost}", end.describe(), took.as_secs_f64())
+            let mut line = format!("  agent {} in {:.1}s{cost}", end.describe(), took.as_secs_f64());
+            if let Some(why) = failed {
+                line.push_str(&format!(
+                    "\n  {} {why} (not a stall of the code)",
+                    style.red("agent failed:")
+                ));
+            }
+            line
         }
         gated @ (Event::ProtectedUndone { .. }
         | Event::ProtectedRestored { .. }

@@ -507,6 +507,7 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
             end: run.end.clone(),
             took: run.duration,
             cost_usd: run.report.cost_usd,
+            failed: failure::classify(&run.end, &run.report, turn.timeout).map(|f| f.to_string()),
         });
         Ok((turn, run, after))
     }

@@ -39,6 +39,8 @@ pub enum Event {
         end: ProcessEnd,
         took: Duration,
         cost_usd: Option<f64>,
+        /// Why the agent failed for a reason outside the code, when it did.
+        failed: Option<String>,
     },
     /// Edits to protected files were undone; the edited versions stay in the turn's snapshot
     /// `kept` (a git ref), where there is one.

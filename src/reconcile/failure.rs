@@ -82,8 +82,10 @@ pub fn classify(end: &ProcessEnd, report: &SelfReport, timeout: Duration) -> Opt
 
 /// The finding a failed agent's turn leaves: it says plainly that the agent failed.
 pub fn finding(failure: &AgentFailure) -> String {
+    let failure = failure.to_string();
     format!(
-        "the agent failed, not the code: {failure}. This turn does not count as a stall; {SKIP_AFTER} such turns in a row skip its tier"
+        "the agent failed, not the code: {}; this turn does not count as a stall, and {SKIP_AFTER} such turns in a row skip its tier",
+        failure.trim_end_matches('.')
     )
 }
 
@@ -184,7 +186,7 @@ mod tests {
         );
         assert_eq!(
             finding(&AgentFailure::Hung(MINUTE)),
-            "the agent failed, not the code: it ran past its timeout of 1m and was stopped. This turn does not count as a stall; 2 such turns in a row skip its tier"
+            "the agent failed, not the code: it ran past its timeout of 1m and was stopped; this turn does not count as a stall, and 2 such turns in a row skip its tier"
         );
     }
 
