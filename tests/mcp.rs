@@ -130,6 +130,22 @@ fn each_tool_answers_with_the_cli_s_document() {
     assert_eq!(explain["item"]["line"], 2);
     assert_eq!(explain["last"]["status"], "fail");
     assert_eq!(explain["last"]["message"], "expected hello, got hi");
+    assert_eq!(
+        explain["text"],
+        "```gherkin\nScenario: Say hello\n  Given a visitor\n  Then the greeting is \"hello\"\n```"
+    );
+    assert_eq!(
+        explain["evidence"],
+        "runner `default`: `./evidence/run.sh {report}`"
+    );
+    let history: Vec<&str> = explain["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["status"].as_str().unwrap())
+        .collect();
+    // Observed by the `check` call, then by `plan` (which observes once before it plans).
+    assert_eq!(history, ["fail", "fail"], "{explain}");
     // It never edits a file.
     assert_eq!(
         std::fs::read_to_string(p.path().join("src/greeting")).unwrap(),
@@ -153,7 +169,7 @@ fn bad_arguments_are_errors_with_the_message_a_person_would_get() {
     assert!(error("missing id").contains("missing field `id`"), "{seen}");
     assert_eq!(
         error("no such item"),
-        "no item `specs/nope.feature::X`: call `list` for the ids there are"
+        "error: no item `specs/nope.feature::X`: run `specctl list` for the ids there are"
     );
     assert!(error("bad tags").starts_with("error: "), "{seen}");
     assert!(error("bad tags").contains("@a and"), "{seen}");
