@@ -28,6 +28,24 @@ pub struct Config {
     /// TOKEN, SECRET, PASSWORD or KEY.
     pub redact: Vec<String>,
     pub audit: Audit,
+    pub store: StoreSettings,
+}
+
+/// `store:`, how much of the past `.specctl/state.db` keeps.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StoreSettings {
+    /// Observations kept per item, newest first; older ones go, except each change of verdict,
+    /// which is kept for good (the history `explain` shows).
+    pub keep: usize,
+}
+
+impl Default for StoreSettings {
+    fn default() -> Self {
+        StoreSettings {
+            keep: crate::store::KEEP,
+        }
+    }
 }
 
 /// `audit:`, what `specctl audit --mutants` changes.
@@ -48,6 +66,7 @@ impl Default for Config {
             reconcile: Reconcile::default(),
             redact: Vec::new(),
             audit: Audit::default(),
+            store: StoreSettings::default(),
         }
     }
 }
@@ -500,6 +519,19 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn the_store_keeps_a_hundred_unless_told_and_a_typo_is_an_error_at_its_line() {
+        assert_eq!(Config::default().store.keep, 100);
+        assert_eq!(Config::parse("store:\n  keep: 5\n").unwrap().store.keep, 5);
+        let err = Config::parse("store:\n  kept: 5\n").unwrap_err();
+        assert_eq!(err.line, 2, "{}", err.message);
+        assert!(
+            err.message.contains("unknown field `kept`"),
+            "{}",
+            err.message
+        );
+    }
 
     #[test]
     fn an_absent_or_empty_file_is_the_default() {

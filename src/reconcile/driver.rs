@@ -62,7 +62,7 @@ pub async fn reconcile(
     emit: &mut dyn FnMut(Event),
 ) -> Result<End, ReconcileError> {
     let _lock = RunLock::take(s.root)?;
-    let store = Store::open(s.root)?;
+    let store = Store::open(s.root)?.keeping(s.config.store.keep);
     // One agent per tree: whatever a killed run left running ends before anything starts.
     let registry = Arc::new(crate::process::registry_of(s.root));
     let ended = registry
@@ -879,7 +879,7 @@ pub async fn observe_for_plan(
     let recorded = if pass.interrupted {
         Ok(())
     } else {
-        observer::record(root, &pass)
+        observer::record(root, config.store.keep, &pass)
     };
     (pass, recorded.err())
 }

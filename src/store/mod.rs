@@ -7,6 +7,7 @@ mod session;
 mod audit;
 mod history;
 mod judges;
+mod prune;
 
 pub use error::StoreError;
 use error::{Op, classify};
@@ -22,6 +23,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub const DIR: &str = ".specctl";
+/// Observations kept per item by default (`store.keep`), besides every change of verdict.
+pub const KEEP: usize = 100;
 pub const FILE: &str = "state.db";
 /// Bumped whenever the schema changes; an older store is migrated, a newer one refused.
 pub const SCHEMA_VERSION: i64 = 6;
@@ -161,6 +164,8 @@ pub struct Stored {
 
 pub struct Store {
     conn: Connection,
+    /// Observations kept per item (besides its changes of verdict).
+    keep: usize,
     path: PathBuf,
 }
 
@@ -186,7 +191,11 @@ impl Store {
         // Two specctl processes on one project (a watch and a check) take turns.
         conn.busy_timeout(Duration::from_secs(10))
             .map_err(corrupt)?;
-        let mut store = Store { conn, path };
+        let mut store = Store {
+            conn,
+            path,
+            keep: KEEP,
+        };
         store.migrate()?;
         Ok(store)
     }
@@ -232,7 +241,13 @@ impl Store {
                 Ok(Some(found)) if found > SCHEMA_VERSION => {
                     return Err(StoreError::Newer { path, found });
                 }
-                Ok(Some(found)) if found == SCHEMA_VERSION => return Ok(Store { conn, path }),
+                Ok(Some(found)) if found == SCHEMA_VERSION => {
+                    return Ok(Store {
+                        conn,
+                        path,
+                        keep: KEEP,
+                    });
+                }
                 Ok(_) => return Err(StoreError::Stale { path }),
                 Err(err) => last = Some(err),
             }
@@ -286,6 +301,13 @@ impl Store {
         tx.commit().map_err(corrupt)
     }
 
+    /// This store, keeping `keep` observations per item (at least one) besides every change
+    /// of verdict.
+    pub fn keeping(mut self, keep: usize) -> Store {
+        self.keep = keep.max(1);
+        self
+    }
+
     /// Records one observation's results in one transaction.
     pub fn record(&mut self, observations: &[Observation]) -> Result<(), StoreError> {
         self.record_in(observations, None)
@@ -322,6 +344,9 @@ impl Store {
                         session
                     ])
                     .map_err(write)?;
+            }
+            for o in observations {
+                prune::aged_out(&tx, &o.id, self.keep).map_err(write)?;
             }
         }
         tx.commit().map_err(write)
