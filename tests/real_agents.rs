@@ -397,7 +397,12 @@ fn an_outage_skips_the_tier(
     patience: Patience,
     why: &str,
 ) -> Ran {
-    let ran = reconcile(cli, steps(vec![repeated(step, 40)]), "", timeout, patience);
+    an_outage_with(cli, step, "", (timeout, patience), why)
+}
+
+/// As [`an_outage_skips_the_tier`], the tier's command line ending in `extra`.
+fn an_outage_with(cli: Cli, step: Value, extra: &str, wait: (&str, Patience), why: &str) -> Ran {
+    let ran = reconcile(cli, steps(vec![repeated(step, 40)]), extra, wait.0, wait.1);
     assert_eq!(ran.code, 1, "{}\n{}", ran.stdout, ran.log);
     assert_eq!(ran.g.read("src/greeting"), "hi\n");
     let failed: Vec<&str> = ran
@@ -756,4 +761,19 @@ fn an_aider_tier_without_prompt_file_is_an_error_at_its_line() {
         "{}",
         out.stderr
     );
+}
+
+// The CLI's own crash ------------------------------------------------------------------------
+
+#[test]
+fn codex_refusing_its_arguments_is_an_agent_failure() {
+    // The README once printed `codex exec --json --full-auto`: codex 0.171 refuses it.
+    let ran = an_outage_with(
+        Cli::Codex,
+        json!({"text": "Done."}),
+        " --full-auto",
+        ("2m", Patience::Short),
+        "it crashed: codex printed no JSON events (error: unexpected argument '--full-auto' found)",
+    );
+    assert_eq!(ran.server.steps_taken(), 0, "it never reached the model");
 }
