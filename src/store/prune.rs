@@ -3,28 +3,38 @@
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-/// Drops the observation of `item` that the newest one pushed past the `keep` newest, unless
-/// it changed the verdict (or is the item's first). One row an observation, so each check
-/// costs a few indexed reads per item, never a scan of the history.
-pub(super) fn aged_out(tx: &Transaction<'_>, item: &str, keep: usize) -> rusqlite::Result<()> {
-    let old: Option<(i64, String)> = tx
+/// How often an item is pruned: after every `every(keep)`-th observation (by row id), so a
+/// check costs a few index reads for one item in `every(keep)`, and an item holds at most
+/// `keep + every(keep)` observations besides its changes of verdict.
+pub(super) fn every(keep: usize) -> i64 {
+    (keep / 8).max(1) as i64
+}
+
+/// Drops the observations of `item` older than its newest `keep`, except each that changed
+/// the verdict (the item's first among them).
+pub(super) fn item(tx: &Transaction<'_>, item: &str, keep: usize) -> rusqlite::Result<()> {
+    let cutoff: Option<i64> = tx
         .prepare_cached(
-            "SELECT id, verdict FROM observations WHERE item_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2",
+            "SELECT id FROM observations WHERE item_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2",
         )?
-        .query_row(params![item, keep as i64], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row(params![item, keep as i64], |r| r.get(0))
         .optional()?;
-    let Some((id, verdict)) = old else {
+    let Some(cutoff) = cutoff else {
         return Ok(());
     };
-    let before: Option<String> = tx
+    let old: Vec<(i64, String)> = tx
         .prepare_cached(
-            "SELECT verdict FROM observations WHERE item_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT 1",
+            "SELECT id, verdict FROM observations WHERE item_id = ?1 AND id <= ?2 ORDER BY id",
         )?
-        .query_row(params![item, id], |r| r.get(0))
-        .optional()?;
-    if before.as_deref() == Some(verdict.as_str()) {
-        tx.prepare_cached("DELETE FROM observations WHERE id = ?1")?
-            .execute([id])?;
+        .query_map(params![item, cutoff], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut delete = tx.prepare_cached("DELETE FROM observations WHERE id = ?1")?;
+    for pair in old.windows(2) {
+        // A row with its predecessor's verdict changed nothing; dropping it leaves every
+        // other row's predecessor verdict as it was.
+        if pair[0].1 == pair[1].1 {
+            delete.execute([pair[1].0])?;
+        }
     }
     Ok(())
 }
@@ -76,6 +86,29 @@ mod tests {
                 Verdict::Fail
             ]
         );
+    }
+
+    #[test]
+    fn every_item_of_a_batch_comes_round_for_pruning() {
+        // 7 items a check and a prune every 4th check: no item may escape its turn.
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap().keeping(32);
+        assert_eq!(super::every(32), 4);
+        let ids: Vec<String> = (0..7).map(|i| format!("specs/a.feature::{i}")).collect();
+        for _ in 0..300 {
+            let batch: Vec<Observation> = ids
+                .iter()
+                .map(|id| Observation {
+                    id: id.clone(),
+                    ..obs(Verdict::Pass)
+                })
+                .collect();
+            store.record(&batch).unwrap();
+        }
+        for id in &ids {
+            let held = store.history(id, 1000).unwrap().len();
+            assert!((33..=33 + 4).contains(&held), "{id} holds {held}");
+        }
     }
 
     #[test]
