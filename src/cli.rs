@@ -102,7 +102,13 @@ any other file the items whose evidence `inputs` match it (every item that decla
 Files ignored by .gitignore or .ignore, .specctl/, .git/, build folders and editor swap files \
 never trigger. On a terminal a live board; piped, a line per verdict that changed; with \
 --format json, one document per observation, a line each.\n\n\
-Runs until Ctrl-C, which ends every evidence process group; exit 130."
+--serve [ADDR] also serves the board as a web page, live over server-sent events: items by \
+file with their verdicts and what changed, an item's text, evidence, last output and history, \
+reconcile turns with their gates and diffs, audit findings with the surviving mutants. The page \
+is in the binary (it works offline) and changes nothing. It binds to 127.0.0.1:7878 unless ADDR \
+says otherwise (`127.0.0.1:0` picks a free port) and prints `board: http://ADDR/`; an address \
+beyond loopback is warned of.\n\n\
+Runs until Ctrl-C, which ends every evidence process group and the board; exit 130."
     )]
     Watch(WatchArgs),
 
@@ -291,6 +297,16 @@ pub struct WatchArgs {
     /// How many evidence processes may run at once [default: the number of cores]
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
+
+    /// Also serve the board as a live web page (read-only) at ADDR [default: 127.0.0.1:7878];
+    /// an address beyond loopback is said to be so
+    #[arg(
+        long,
+        value_name = "ADDR",
+        num_args = 0..=1,
+        default_missing_value = crate::serve::board::DEFAULT_ADDR,
+    )]
+    pub serve: Option<std::net::SocketAddr>,
 
     #[command(flatten)]
     pub selection: Selection,

@@ -8,6 +8,7 @@ use crate::input_error::InputError;
 use crate::observe::Verdict;
 use crate::report::outcome::{Counts, Outcome};
 use crate::report::{diagnostic, json, style::Style};
+use crate::serve::board as board_page;
 use crate::watch::{self, Options, WatchEvent, board};
 use std::collections::HashMap;
 use std::io::IsTerminal;
@@ -35,6 +36,20 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Exit {
         Format::Human => Output::Lines,
     };
     let style = Style::stdout(cli.color());
+    let mut served = None;
+    let mut publisher = match args.serve {
+        Some(addr) => match board_page::start(&loaded.project.root, addr) {
+            Ok(serving) => {
+                for line in board_page::announce(serving.addr) {
+                    eprintln!("{line}");
+                }
+                served = Some(format!("board on http://{}/", serving.addr));
+                Some(board_page::Publisher::new(serving.hub))
+            }
+            Err(err) => return fatal(err_style, &err),
+        },
+        None => None,
+    };
     let options = Options {
         root: &loaded.project.root,
         selector: &loaded.selector,
@@ -44,7 +59,13 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Exit {
         debounce: Duration::from_millis(args.debounce),
     };
     let ran = interruptible(err_style, |stop| async move {
-        watch::run(options, stop, &mut |event| render(output, style, event)).await
+        watch::run(options, stop, &mut |event| {
+            if let Some(p) = publisher.as_mut() {
+                publish(p, &event);
+            }
+            render(output, style, served.as_deref(), event)
+        })
+        .await
     });
     match ran {
         Ok((Ok(()), signal)) => Exit::interrupted_by(signal),
@@ -53,7 +74,7 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Exit {
     }
 }
 
-fn render(output: Output, style: Style, event: WatchEvent<'_>) {
+fn render(output: Output, style: Style, served: Option<&str>, event: WatchEvent<'_>) {
     match event {
         WatchEvent::Board {
             outcomes,
@@ -66,8 +87,13 @@ fn render(output: Output, style: Style, event: WatchEvent<'_>) {
             if running && output != Output::Board {
                 return;
             }
+            // A terminal board is redrawn whole: the page's address stays in its header.
+            let status = match served {
+                Some(url) if output == Output::Board => format!("{status} · {url}"),
+                _ => status.to_string(),
+            };
             super::print(&board_text(
-                output, style, outcomes, errors, warnings, before, status,
+                output, style, outcomes, errors, warnings, before, &status,
             ));
         }
         WatchEvent::Reconcile(event) => {
@@ -81,6 +107,29 @@ fn render(output: Output, style: Style, event: WatchEvent<'_>) {
         }
         WatchEvent::NoAgent => eprintln!("{}", super::reconcile::NO_AGENT),
         WatchEvent::NoReconcile(err) => eprintln!("warning: no reconcile pass: {err}"),
+    }
+}
+
+/// The same event for the page, where the board is served.
+fn publish(publisher: &mut board_page::Publisher, event: &WatchEvent<'_>) {
+    match event {
+        WatchEvent::Board {
+            outcomes,
+            errors,
+            warnings,
+            before,
+            status,
+            running,
+        } => publisher.board(board_page::Shown {
+            outcomes,
+            errors,
+            warnings,
+            before,
+            status,
+            running: *running,
+        }),
+        WatchEvent::Reconcile(_) => publisher.reconcile(),
+        WatchEvent::NoAgent | WatchEvent::NoReconcile(_) => {}
     }
 }
 

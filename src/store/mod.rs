@@ -5,11 +5,13 @@ mod error;
 mod session;
 
 mod audit;
+mod history;
 mod judges;
 
 pub use error::StoreError;
 use error::{Op, classify};
 
+pub use history::{AuditRow, MutantRow, VerdictRow, age_ms};
 pub use judges::{AttemptRow, ReviewRow};
 pub use session::{SessionRow, TurnRow, now_ms as session_now_ms};
 

@@ -1,0 +1,58 @@
+//! From watch's typed events to the hub: each board watch renders becomes the page's board,
+//! the last observation's transitions kept while the next one runs.
+
+use super::hub::Hub;
+use super::view::{self, Moved};
+use crate::input_error::InputError;
+use crate::observe::Verdict;
+use crate::report::outcome::Outcome;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub struct Publisher {
+    hub: Arc<Hub>,
+    moved: Vec<Moved>,
+    finished: u64,
+}
+
+/// One board as watch renders it.
+pub struct Shown<'a> {
+    pub outcomes: &'a [Outcome<'a>],
+    pub errors: &'a [InputError],
+    pub warnings: &'a [String],
+    pub before: &'a HashMap<String, Verdict>,
+    pub status: &'a str,
+    pub running: bool,
+}
+
+impl Publisher {
+    pub fn new(hub: Arc<Hub>) -> Publisher {
+        Publisher {
+            hub,
+            moved: Vec::new(),
+            finished: 0,
+        }
+    }
+
+    pub fn board(&mut self, shown: Shown<'_>) {
+        if !shown.running {
+            let now: Vec<_> = shown.outcomes.iter().map(|o| (o.item, o.verdict)).collect();
+            self.moved = crate::watch::board::transitions(shown.before, &now);
+            self.finished += 1;
+        }
+        let doc = view::board(
+            shown.outcomes,
+            &self.moved,
+            shown.status,
+            shown.running,
+            self.finished,
+            (shown.errors, shown.warnings),
+        );
+        self.hub.board(view::text(&doc));
+    }
+
+    /// A reconcile event: the sessions view has news.
+    pub fn reconcile(&self) {
+        self.hub.store_changed();
+    }
+}
