@@ -463,4 +463,21 @@ mod tests {
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
     }
+
+    #[test]
+    fn serve_alone_serves_on_loopback_port_7878() {
+        let parsed = |args: &[&str]| match Cli::try_parse_from(args).unwrap().command {
+            Command::Watch(w) => w.serve.map(|a| a.to_string()),
+            _ => unreachable!("a watch"),
+        };
+        assert_eq!(
+            parsed(&["specctl", "watch", "--serve"]).as_deref(),
+            Some("127.0.0.1:7878")
+        );
+        assert_eq!(
+            parsed(&["specctl", "watch", "--serve", "0.0.0.0:9000"]).as_deref(),
+            Some("0.0.0.0:9000")
+        );
+        assert_eq!(parsed(&["specctl", "watch"]), None);
+    }
 }

@@ -21,6 +21,12 @@ const GRADE: &str =
 /// The greeting project (both scenarios passing at first, in git, with a scripted agent that
 /// writes hello), plus an aspect whose weak check lets a mutant of src/grade.py survive.
 fn project() -> support::Project {
+    // The failure names its step as behave's reports do, so the page can mark it.
+    let evidence = EVIDENCE.replace(
+        "<failure message=\\\"expected hello, got $g\\\"/>",
+        "<failure message=\\\"expected hello, got $g\\\">Failing step: Then the greeting is \\\"hello\\\" ... failed in 0.001s</failure>",
+    );
+    assert_ne!(evidence, EVIDENCE);
     let p = support::Project::new();
     p.file(
         "specctl.yaml",
@@ -29,7 +35,7 @@ fn project() -> support::Project {
         ),
     )
     .file("specs/greet.feature", FEATURE)
-    .file("evidence/run.sh", EVIDENCE)
+    .file("evidence/run.sh", &evidence)
     .file("src/greeting", "hello\n")
     .file("src/farewell", "bye\n")
     .file("src/grade.py", GRADE)
@@ -203,7 +209,11 @@ fn the_page_follows_a_failing_save_a_reconcile_turn_and_an_audit() {
     );
     assert_eq!(
         browser.eval("return document.getElementById('output').textContent;"),
-        "expected hello, got hi"
+        "Failing step: Then the greeting is \"hello\" ... failed in 0.001s\nexpected hello, got hi"
+    );
+    assert_eq!(
+        browser.eval("return document.querySelector('#steps li.failing').textContent;"),
+        "Then the greeting is \"hello\""
     );
     assert_eq!(
         browser.eval("return document.querySelectorAll('#steps li').length;"),

@@ -44,7 +44,7 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Exit {
                     eprintln!("{line}");
                 }
                 served = Some(format!("board on http://{}/", serving.addr));
-                Some(board_page::Publisher::new(serving.hub))
+                Some(board_page::Publisher::new(serving))
             }
             Err(err) => return fatal(err_style, &err),
         },
@@ -120,14 +120,19 @@ fn publish(publisher: &mut board_page::Publisher, event: &WatchEvent<'_>) {
             before,
             status,
             running,
-        } => publisher.board(board_page::Shown {
-            outcomes,
-            errors,
-            warnings,
-            before,
-            status,
-            running: *running,
-        }),
+        } => {
+            let shown = board_page::Shown {
+                outcomes,
+                errors,
+                warnings,
+                before,
+                status,
+                running: *running,
+            };
+            if let Some(err) = publisher.board(shown) {
+                eprintln!("warning: {err}");
+            }
+        }
         WatchEvent::Reconcile(_) => publisher.reconcile(),
         WatchEvent::NoAgent | WatchEvent::NoReconcile(_) => {}
     }

@@ -6,15 +6,27 @@ use crate::desired::Item;
 use crate::store::{VerdictRow, age_ms};
 use serde_json::{Value, json};
 
-/// The step the evidence named as failing: a report's failure message starts with the step
-/// (`Then the total is 5`). `None` where no step's keyword and text open the message
-/// exactly: the page marks nothing rather than guess.
+/// The step the evidence named as failing, as the reports name it: a line that is the step
+/// (Cucumber JSON and Messages: `Then the total is 5`), behave's `Failing step: Then the
+/// total is 5 ... failed in 0.001s`, or cucumber-rs's `✘  Then the total is 5`. `None` where
+/// no line names a step exactly: the page marks nothing rather than guess.
 pub fn failing_step(item: &Item, message: Option<&str>) -> Option<usize> {
-    let first = message?.lines().next()?.trim();
     let steps = &item.scenario()?.steps;
-    steps
+    let named: Vec<String> = steps
         .iter()
-        .position(|s| format!("{}{}", s.keyword, s.text).trim() == first)
+        .map(|s| format!("{} {}", s.keyword.trim(), s.text))
+        .collect();
+    message?.lines().find_map(|line| {
+        let line = line.trim();
+        let line = line.strip_prefix("Failing step:").unwrap_or(line);
+        let line = line.trim_start_matches('✘').trim();
+        named.iter().position(|n| {
+            line == n
+                || line
+                    .strip_prefix(n.as_str())
+                    .is_some_and(|r| r.starts_with(" ..."))
+        })
+    })
 }
 
 /// The command line that proves the item: an aspect's own, a scenario's runner's.
@@ -95,7 +107,12 @@ mod tests {
         }
         let said = Some("Then the total is 5\nAssertionError: 4 != 5");
         assert_eq!(failing_step(&item, said), Some(1));
+        let behave =
+            "Failing step: Then the total is 5 ... failed in 0.001s\nLocation: a.feature:3";
+        assert_eq!(failing_step(&item, Some(behave)), Some(1));
+        assert_eq!(failing_step(&item, Some("✘  Given a cart")), Some(0));
         assert_eq!(failing_step(&item, Some("expected hello, got hi")), None);
+        assert_eq!(failing_step(&item, Some("Then the total is 50")), None);
         assert_eq!(failing_step(&item, None), None);
 
         let config = Config::default();

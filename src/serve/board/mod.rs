@@ -31,6 +31,8 @@ pub enum BoardError {
     },
     #[error("cannot start the board's server: {0}")]
     Start(std::io::Error),
+    #[error("the board stopped: {0}")]
+    Stopped(std::io::Error),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -40,6 +42,8 @@ pub struct Serving {
     /// The address bound (the port chosen, where `:0` was asked for).
     pub addr: SocketAddr,
     pub hub: Arc<Hub>,
+    /// The server's thread: it ends only when the server failed.
+    pub thread: std::thread::JoinHandle<Result<(), BoardError>>,
 }
 
 /// Binds `addr` at once (so a port in use is an error before watch starts) and serves the
@@ -64,22 +68,26 @@ pub fn start(root: &Path, addr: SocketAddr) -> Result<Serving, BoardError> {
         .enable_all()
         .build()
         .map_err(BoardError::Start)?;
-    std::thread::Builder::new()
+    let listener = {
+        let _in = runtime.enter();
+        tokio::net::TcpListener::from_std(listener).map_err(BoardError::Start)?
+    };
+    let thread = std::thread::Builder::new()
         .name("specctl-board".into())
         .spawn(move || runtime.block_on(serve(listener, app)))
         .map_err(BoardError::Start)?;
-    Ok(Serving { addr: bound, hub })
+    Ok(Serving {
+        addr: bound,
+        hub,
+        thread,
+    })
 }
 
-async fn serve(listener: std::net::TcpListener, app: routes::App) {
-    let listener = match tokio::net::TcpListener::from_std(listener) {
-        Ok(listener) => listener,
-        Err(err) => return eprintln!("warning: the board stopped: {err}"),
-    };
+async fn serve(listener: tokio::net::TcpListener, app: routes::App) -> Result<(), BoardError> {
     tokio::spawn(notice_store(app.hub.clone(), app.root.clone()));
-    if let Err(err) = axum::serve(listener, routes::router(app)).await {
-        eprintln!("warning: the board stopped: {err}");
-    }
+    axum::serve(listener, routes::router(app))
+        .await
+        .map_err(BoardError::Stopped)
 }
 
 /// Tells the page when anything was written to the store by anyone (a `specctl reconcile` or

@@ -3,6 +3,7 @@
 
 use super::hub::Hub;
 use super::view::{self, Moved};
+use super::{BoardError, Serving};
 use crate::input_error::InputError;
 use crate::observe::Verdict;
 use crate::report::outcome::Outcome;
@@ -11,6 +12,8 @@ use std::sync::Arc;
 
 pub struct Publisher {
     hub: Arc<Hub>,
+    /// The server's thread until it is found ended.
+    thread: Option<std::thread::JoinHandle<Result<(), BoardError>>>,
     moved: Vec<Moved>,
     finished: u64,
 }
@@ -26,15 +29,18 @@ pub struct Shown<'a> {
 }
 
 impl Publisher {
-    pub fn new(hub: Arc<Hub>) -> Publisher {
+    pub fn new(serving: Serving) -> Publisher {
         Publisher {
-            hub,
+            hub: serving.hub,
+            thread: Some(serving.thread),
             moved: Vec::new(),
             finished: 0,
         }
     }
 
-    pub fn board(&mut self, shown: Shown<'_>) {
+    /// Hands the board to the page; the error that stopped the server, the first time it is
+    /// found stopped.
+    pub fn board(&mut self, shown: Shown<'_>) -> Option<BoardError> {
         if !shown.running {
             let now: Vec<_> = shown.outcomes.iter().map(|o| (o.item, o.verdict)).collect();
             self.moved = crate::watch::board::transitions(shown.before, &now);
@@ -49,6 +55,20 @@ impl Publisher {
             (shown.errors, shown.warnings),
         );
         self.hub.board(view::text(&doc));
+        self.stopped()
+    }
+
+    fn stopped(&mut self) -> Option<BoardError> {
+        if !self.thread.as_ref()?.is_finished() {
+            return None;
+        }
+        match self.thread.take()?.join() {
+            Ok(Ok(())) => None,
+            Ok(Err(err)) => Some(err),
+            Err(_) => Some(BoardError::Stopped(std::io::Error::other(
+                "its thread panicked",
+            ))),
+        }
     }
 
     /// A reconcile event: the sessions view has news.
