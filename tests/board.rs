@@ -9,11 +9,10 @@ mod support;
 use browser::{Browser, browser, shots};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::os::unix::fs::PermissionsExt;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-use support::greeting::{AGENT, EVIDENCE, FEATURE};
+use support::greeting::{EVIDENCE, commit_all, greeting, tier};
 
 const GRADE: &str =
     "def grade(score):\n    if score >= 90:\n        return \"gold\"\n    return \"other\"\n";
@@ -27,47 +26,26 @@ fn project() -> support::Project {
         "<failure message=\\\"expected hello, got $g\\\">Failing step: Then the greeting is \\\"hello\\\" ... failed in 0.001s</failure>",
     );
     assert_ne!(evidence, EVIDENCE);
-    let p = support::Project::new();
-    p.file(
-        "specctl.yaml",
-        &format!(
-            "evidence:\n  default:\n    run: ./evidence/run.sh {{report}}\n    report: junit\nagents:\n  - name: fast\n    run: {AGENT} write src/greeting hello\n    timeout: 10s\nreconcile:\n  max_turns: 3\n"
-        ),
-    )
-    .file("specs/greet.feature", FEATURE)
-    .file("evidence/run.sh", &evidence)
-    .file("src/greeting", "hello\n")
-    .file("src/farewell", "bye\n")
-    .file("src/grade.py", GRADE)
-    .file(
-        "aspects/grade.md",
-        "---\nname: grade\nevidence: python3 evidence/check.py\ninputs: [\"src/grade.py\"]\n---\nA score of 95 is graded.\n",
-    )
-    .file(
-        "evidence/check.py",
-        "import sys\nsys.path.insert(0, 'src')\nfrom grade import grade\nassert grade(95) in {'gold', 'other'}\n",
-    )
-    .file(".gitignore", "__pycache__/\n");
-    std::fs::set_permissions(
-        p.path().join("evidence/run.sh"),
-        std::fs::Permissions::from_mode(0o755),
-    )
-    .unwrap();
-    let git = |args: &[&str]| {
-        let ok = Command::new("git")
-            .args(["-c", "user.name=t", "-c", "user.email=t@t"])
-            .args(args)
-            .current_dir(p.path())
-            .output()
-            .unwrap()
-            .status
-            .success();
-        assert!(ok, "git {args:?}");
-    };
-    git(&["init", "-q"]);
-    git(&["add", "-A"]);
-    git(&["commit", "-q", "-m", "init"]);
-    p
+    let g = greeting(
+        &tier("fast", "write src/greeting hello"),
+        "  max_turns: 3\n",
+        false,
+    );
+    g.project
+        .file("evidence/run.sh", &evidence)
+        .file("src/greeting", "hello\n")
+        .file("src/grade.py", GRADE)
+        .file(
+            "aspects/grade.md",
+            "---\nname: grade\nevidence: python3 evidence/check.py\ninputs: [\"src/grade.py\"]\n---\nA score of 95 is graded.\n",
+        )
+        .file(
+            "evidence/check.py",
+            "import sys\nsys.path.insert(0, 'src')\nfrom grade import grade\nassert grade(95) in {'gold', 'other'}\n",
+        )
+        .file(".gitignore", "__pycache__/\n");
+    commit_all(g.path());
+    g.project
 }
 
 /// `specctl watch --serve ADDR` in `dir`, ended (with its evidence) when dropped.

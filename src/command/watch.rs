@@ -60,8 +60,8 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Exit {
     };
     let ran = interruptible(err_style, |stop| async move {
         watch::run(options, stop, &mut |event| {
-            if let Some(p) = publisher.as_mut() {
-                publish(p, &event);
+            if let Some(err) = publisher.as_mut().and_then(|p| p.event(&event)) {
+                eprintln!("warning: {err}");
             }
             render(output, style, served.as_deref(), event)
         })
@@ -76,24 +76,18 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Exit {
 
 fn render(output: Output, style: Style, served: Option<&str>, event: WatchEvent<'_>) {
     match event {
-        WatchEvent::Board {
-            outcomes,
-            errors,
-            warnings,
-            before,
-            status,
-            running,
-        } => {
-            if running && output != Output::Board {
+        WatchEvent::Board(b) => {
+            if b.running && output != Output::Board {
                 return;
             }
             // A terminal board is redrawn whole: the page's address stays in its header.
             let status = match served {
-                Some(url) if output == Output::Board => format!("{status} · {url}"),
-                _ => status.to_string(),
+                Some(url) if output == Output::Board => format!("{} · {url}", b.status),
+                _ => b.status.to_string(),
             };
+            let problems = (b.errors, b.warnings);
             super::print(&board_text(
-                output, style, outcomes, errors, warnings, before, &status,
+                output, style, b.outcomes, problems, b.before, &status,
             ));
         }
         WatchEvent::Reconcile(event) => {
@@ -110,40 +104,11 @@ fn render(output: Output, style: Style, served: Option<&str>, event: WatchEvent<
     }
 }
 
-/// The same event for the page, where the board is served.
-fn publish(publisher: &mut board_page::Publisher, event: &WatchEvent<'_>) {
-    match event {
-        WatchEvent::Board {
-            outcomes,
-            errors,
-            warnings,
-            before,
-            status,
-            running,
-        } => {
-            let shown = board_page::Shown {
-                outcomes,
-                errors,
-                warnings,
-                before,
-                status,
-                running: *running,
-            };
-            if let Some(err) = publisher.board(shown) {
-                eprintln!("warning: {err}");
-            }
-        }
-        WatchEvent::Reconcile(_) => publisher.reconcile(),
-        WatchEvent::NoAgent | WatchEvent::NoReconcile(_) => {}
-    }
-}
-
 fn board_text(
     output: Output,
     style: Style,
     outcomes: &[Outcome<'_>],
-    errors: &[InputError],
-    warnings: &[String],
+    (errors, warnings): (&[InputError], &[String]),
     before: &HashMap<String, Verdict>,
     status: &str,
 ) -> String {

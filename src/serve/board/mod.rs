@@ -11,7 +11,7 @@ pub mod sessions;
 pub mod view;
 
 pub use hub::Hub;
-pub use publish::{Publisher, Shown};
+pub use publish::Publisher;
 
 use crate::store::{self, Store, StoreError};
 use std::net::SocketAddr;

@@ -4,10 +4,7 @@
 use super::hub::Hub;
 use super::view::{self, Moved};
 use super::{BoardError, Serving};
-use crate::input_error::InputError;
-use crate::observe::Verdict;
-use crate::report::outcome::Outcome;
-use std::collections::HashMap;
+use crate::watch::{Shown, WatchEvent};
 use std::sync::Arc;
 
 pub struct Publisher {
@@ -16,16 +13,6 @@ pub struct Publisher {
     thread: Option<std::thread::JoinHandle<Result<(), BoardError>>>,
     moved: Vec<Moved>,
     finished: u64,
-}
-
-/// One board as watch renders it.
-pub struct Shown<'a> {
-    pub outcomes: &'a [Outcome<'a>],
-    pub errors: &'a [InputError],
-    pub warnings: &'a [String],
-    pub before: &'a HashMap<String, Verdict>,
-    pub status: &'a str,
-    pub running: bool,
 }
 
 impl Publisher {
@@ -40,7 +27,7 @@ impl Publisher {
 
     /// Hands the board to the page; the error that stopped the server, the first time it is
     /// found stopped.
-    pub fn board(&mut self, shown: Shown<'_>) -> Option<BoardError> {
+    fn board(&mut self, shown: &Shown<'_>) -> Option<BoardError> {
         if !shown.running {
             let now: Vec<_> = shown.outcomes.iter().map(|o| (o.item, o.verdict)).collect();
             self.moved = crate::watch::board::transitions(shown.before, &now);
@@ -71,8 +58,15 @@ impl Publisher {
         }
     }
 
-    /// A reconcile event: the sessions view has news.
-    pub fn reconcile(&self) {
-        self.hub.store_changed();
+    /// Hands what watch emitted to the page: a board, or news for the sessions view.
+    pub fn event(&mut self, event: &WatchEvent<'_>) -> Option<BoardError> {
+        match event {
+            WatchEvent::Board(shown) => self.board(shown),
+            WatchEvent::Reconcile(_) => {
+                self.hub.store_changed();
+                None
+            }
+            WatchEvent::NoAgent | WatchEvent::NoReconcile(_) => None,
+        }
     }
 }

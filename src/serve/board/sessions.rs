@@ -70,25 +70,14 @@ mod tests {
 
     fn turn_row(before: Option<&str>, after: Option<&str>) -> TurnRow {
         TurnRow {
-            session_id: 1,
-            number: 1,
-            tier: "fast".into(),
-            phase: "green".into(),
-            items: vec!["a".into()],
-            prompt: "fix a".into(),
-            prompt_hash: "h".into(),
-            started_at_ms: 0,
             state: "done".into(),
             agent_end: Some("exited 0".into()),
-            agent_output: None,
-            agent_summary: None,
             cost_usd: Some(0.25),
             duration_ms: Some(40),
             gates: vec!["green: 1 resolved".into()],
             before_ref: before.map(String::from),
             after_ref: after.map(String::from),
-            before_verdicts: "{}".into(),
-            agent_started_at_ms: None,
+            ..crate::store::turn_fixture(1)
         }
     }
 
