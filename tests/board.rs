@@ -52,6 +52,7 @@ fn project() -> support::Project {
 struct Served {
     child: Child,
     addr: SocketAddr,
+    stopped: bool,
 }
 
 fn serve(dir: &std::path::Path, addr: &str) -> Served {
@@ -86,7 +87,11 @@ fn serve(dir: &std::path::Path, addr: &str) -> Served {
         .unwrap_or_else(|| panic!("not the board's address: {line}"))
         .parse()
         .unwrap();
-    Served { child, addr }
+    Served {
+        child,
+        addr,
+        stopped: false,
+    }
 }
 
 impl Served {
@@ -115,11 +120,25 @@ impl Served {
     }
 }
 
-impl Drop for Served {
-    fn drop(&mut self) {
+impl Served {
+    /// Ctrl-C, as a person ends a watch; its exit code once it has ended (bounded).
+    fn stop(&mut self) -> Option<i32> {
+        self.stopped = true;
         // SAFETY: SIGINT to the specctl this test started: it ends its evidence and exits.
         unsafe { libc::kill(self.child.id() as i32, libc::SIGINT) };
-        let _ = self.child.wait();
+        let pid = self.child.id().to_string();
+        if !support::wait_for(Duration::from_secs(30), || !support::alive(&pid)) {
+            let _ = self.child.kill();
+        }
+        self.child.wait().ok().and_then(|s| s.code())
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        if !self.stopped {
+            self.stop();
+        }
     }
 }
 
@@ -326,9 +345,9 @@ fn a_client_leaving_mid_stream_and_a_hundred_at_once_leave_the_server_answering(
 }
 
 #[test]
-fn the_board_only_reads_and_a_port_in_use_is_a_clear_error() {
+fn the_board_only_reads_a_port_in_use_is_a_clear_error_and_ctrl_c_ends_it() {
     let p = project();
-    let served = serve(p.path(), "127.0.0.1:0");
+    let mut served = serve(p.path(), "127.0.0.1:0");
     let mut stream = TcpStream::connect(served.addr).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(20)))
@@ -373,5 +392,14 @@ fn the_board_only_reads_and_a_port_in_use_is_a_clear_error() {
         run.stderr.contains("(choose another with --serve ADDR)"),
         "{}",
         run.stderr
+    );
+
+    // Ctrl-C ends the watch and its board together, a page still listening or not.
+    let mut listening = open_events(served.addr);
+    assert!(first_board(&mut listening));
+    assert_eq!(served.stop(), Some(130));
+    assert!(
+        TcpStream::connect(served.addr).is_err(),
+        "the board outlived its watch"
     );
 }

@@ -51,11 +51,14 @@ pub fn audit(root: &Path) -> Result<Value, BoardError> {
     let (config, items) = desired(root);
     let selected: Vec<&Item> = items.iter().collect();
     let documents = crate::audit::specs::documents(root, &config, &selected);
-    let findings = crate::audit::rules::check(&selected, &documents, &config);
-    let last = match store(root)? {
-        Some(s) => s.last_audit()?,
-        None => None,
+    let mut findings = crate::audit::rules::check(&selected, &documents, &config);
+    let (last, red) = match store(root)? {
+        Some(s) => (s.last_audit()?, s.red_items()?),
+        None => Default::default(),
     };
+    // As `specctl audit` without --mutants says it: a hint, for what nothing has seen fail.
+    findings.extend(crate::audit::rules::never_red(&selected, &red, false));
+    crate::audit::finding::sort(&mut findings);
     let coverage = crate::audit::sources::Coverage::new(&config, &selected);
     let sources = audit::Sources {
         covered_by: &|file| coverage.of(file),

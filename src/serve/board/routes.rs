@@ -132,15 +132,56 @@ async fn events(State(app): State<App>) -> Sse<impl Stream<Item = Result<Event, 
     let hub = app.hub.clone();
     let first = stream::iter([Ok(board_event(&hub.latest()))]);
     let rest = BroadcastStream::new(hub.subscribe()).map(move |news| {
-        Ok(match news {
-            Ok(News::Board(text)) => board_event(&text),
-            Ok(News::Store) => Event::default().event("store").data("{}"),
-            Err(_lagged) => board_event(&hub.latest()),
-        })
+        let (name, data) = message(news.map_err(|_lagged| ()), &hub);
+        Ok(Event::default().event(name).data(data))
     });
     Sse::new(first.chain(rest)).keep_alive(KeepAlive::default())
 }
 
 fn board_event(text: &str) -> Event {
     Event::default().event("board").data(text)
+}
+
+/// The event a client is sent for one piece of news: its name and data. `Err`: the client
+/// fell behind and missed some; the newest board puts it right.
+fn message(news: Result<News, ()>, hub: &Hub) -> (&'static str, String) {
+    match news {
+        Ok(News::Board(text)) => ("board", text.to_string()),
+        Ok(News::Store) => ("store", "{}".to_string()),
+        Err(()) => ("board", hub.latest().to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_client_that_fell_behind_is_sent_the_newest_board() {
+        let hub = Hub::new();
+        hub.board("{\"n\":2}".into());
+        assert_eq!(message(Err(()), &hub), ("board", "{\"n\":2}".to_string()));
+        assert_eq!(
+            message(Ok(News::Board(Arc::from("{\"n\":1}"))), &hub),
+            ("board", "{\"n\":1}".to_string())
+        );
+        assert_eq!(message(Ok(News::Store), &hub), ("store", "{}".to_string()));
+    }
+
+    #[tokio::test]
+    async fn a_slow_listener_lags_without_stopping_the_others() {
+        let hub = Hub::new();
+        let mut slow = BroadcastStream::new(hub.subscribe());
+        for n in 0..200 {
+            hub.board(format!("{{\"n\":{n}}}"));
+        }
+        let first = slow.next().await.expect("news");
+        assert!(first.is_err(), "a receiver 200 behind has lagged");
+        let (name, data) = message(first.map_err(|_| ()), &hub);
+        assert_eq!((name, data.as_str()), ("board", "{\"n\":199}"));
+        hub.board("{\"n\":200}".into());
+        let mut fresh = BroadcastStream::new(hub.subscribe());
+        hub.store_changed();
+        assert_eq!(fresh.next().await.expect("news").ok(), Some(News::Store));
+    }
 }
