@@ -35,6 +35,8 @@ pub enum BoardError {
     Stopped(std::io::Error),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("{0}")]
+    Config(#[from] crate::input_error::InputError),
 }
 
 /// A board being served.

@@ -25,17 +25,17 @@ fn store(root: &Path) -> Result<Option<Store>, BoardError> {
     Ok(Some(Store::open_to_read(root)?))
 }
 
-/// The configuration and items as they are on disk now (a broken specctl.yaml reads as the
-/// defaults: the board shows what it can; `watch` itself reports the error).
-fn desired(root: &Path) -> (Config, Vec<Item>) {
-    let config = Config::load(root).unwrap_or_default();
+/// The configuration and items as they are on disk now. A broken specctl.yaml is an error
+/// the view shows: read as the defaults, it would name evidence the project does not use.
+fn desired(root: &Path) -> Result<(Config, Vec<Item>), BoardError> {
+    let config = Config::load(root)?;
     let state = desired::load(root, &config);
-    (config, state.items)
+    Ok((config, state.items))
 }
 
 /// One item's document, `None` when there is no such item.
 pub fn item(root: &Path, id: &str) -> Result<Option<Value>, BoardError> {
-    let (config, items) = desired(root);
+    let (config, items) = desired(root)?;
     let Some(found) = items.iter().find(|i| i.id == id) else {
         return Ok(None);
     };
@@ -48,7 +48,7 @@ pub fn item(root: &Path, id: &str) -> Result<Option<Value>, BoardError> {
 
 /// The audit document: the static rules over the items now, the newest recorded audit.
 pub fn audit(root: &Path) -> Result<Value, BoardError> {
-    let (config, items) = desired(root);
+    let (config, items) = desired(root)?;
     let selected: Vec<&Item> = items.iter().collect();
     let documents = crate::audit::specs::documents(root, &config, &selected);
     let mut findings = crate::audit::rules::check(&selected, &documents, &config);
@@ -147,5 +147,39 @@ impl Diffs {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, String), Diff>> {
         self.known.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_broken_specctl_yaml_is_the_views_error_not_the_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("specctl.yaml"), "evidence: [\n").unwrap();
+        let err = item(dir.path(), "anything").expect_err("an error");
+        assert!(err.to_string().starts_with("specctl.yaml:"), "{err}");
+        let err = audit(dir.path()).expect_err("an error");
+        assert!(matches!(err, BoardError::Config(_)), "{err}");
+    }
+
+    #[test]
+    fn before_any_store_there_is_no_history_and_no_session() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("aspects")).unwrap();
+        std::fs::write(
+            dir.path().join("aspects/lean.md"),
+            "---\nname: lean\nevidence: \"true\"\n---\nSmall.\n",
+        )
+        .unwrap();
+        let doc = item(dir.path(), "aspect:lean").unwrap().expect("the item");
+        assert_eq!(doc["history"], serde_json::json!([]));
+        assert_eq!(item(dir.path(), "aspect:other").unwrap(), None);
+        assert_eq!(sessions(dir.path()).unwrap(), Vec::new());
+        assert!(
+            !dir.path().join(store::DIR).exists(),
+            "reading made a store"
+        );
     }
 }
