@@ -170,6 +170,10 @@ fn the_page_follows_a_failing_save_a_reconcile_turn_and_an_audit() {
         browser.eval("return document.body.innerText;")
     );
     assert!(browser.until(limit, &verdict_is("aspect:grade", "pass")));
+    assert!(browser.until(
+        limit,
+        "return document.getElementById('summary').textContent.startsWith('3 passed, 0 failed ·');"
+    ));
     browser.screenshot(&shots().join("board.png"));
 
     // The page stamps the moment the row turns red; the save's own stamp is taken just before.
@@ -195,6 +199,10 @@ fn the_page_follows_a_failing_save_a_reconcile_turn_and_an_audit() {
         "pass"
     );
     assert!(browser.until(limit, "return document.getElementById('broke') !== null;"));
+    assert!(browser.until(
+        limit,
+        "return document.getElementById('summary').textContent.startsWith('2 passed, 1 failed ·');"
+    ));
     browser.screenshot(&shots().join("board-red.png"));
 
     // The item: its steps, its evidence command, what the evidence said.

@@ -51,9 +51,11 @@ async function refresh(r) {
 function renderBoard() {
   if (!board || route().view !== "board") return;
   const s = board.summary;
-  const failed = s.total - s.pass - s.skipped;
+  const failed = s.fail + s.error + s.timeout + s.undefined;
+  const unseen = s.total - failed - s.pass - s.skipped;
   let html = `<p class="summary" id="summary">${s.pass} passed, ${failed} failed` +
-    (s.skipped ? `, ${s.skipped} skipped` : "") + ` <span class="meta">· ${esc(board.status)}</span></p>`;
+    (s.skipped ? `, ${s.skipped} skipped` : "") + (unseen ? `, ${unseen} not observed yet` : "") +
+    ` <span class="meta">· ${esc(board.status)}</span></p>`;
   html += changedNote(board.changed);
   for (const e of board.errors) {
     html += `<p class="problem">${esc(e.file)}:${e.line}:${e.column}: ${esc(e.message)}</p>`;
