@@ -298,13 +298,15 @@ pub struct WatchArgs {
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
 
-    /// Also serve the board as a live web page (read-only) at ADDR [default: 127.0.0.1:7878];
-    /// an address beyond loopback is said to be so
+    /// Also serve the board as a live web page (read-only) at ADDR: HOST:PORT, or a PORT on
+    /// 127.0.0.1 [default: 127.0.0.1:7878]; an address beyond loopback is said to be so.
+    /// FILTERs go before --serve, or after `--`
     #[arg(
         long,
         value_name = "ADDR",
         num_args = 0..=1,
         default_missing_value = crate::serve::board::DEFAULT_ADDR,
+        value_parser = board_address,
     )]
     pub serve: Option<std::net::SocketAddr>,
 
@@ -447,6 +449,20 @@ impl WatchArgs {
     }
 }
 
+/// `--serve`'s address: HOST:PORT (a name is resolved, its first address taken) or a bare
+/// PORT, which means 127.0.0.1.
+fn board_address(text: &str) -> Result<std::net::SocketAddr, String> {
+    use std::net::ToSocketAddrs;
+    if let Ok(port) = text.parse::<u16>() {
+        return Ok(std::net::SocketAddr::from(([127, 0, 0, 1], port)));
+    }
+    let bad = || format!("`{text}` is not an address: give HOST:PORT (127.0.0.1:7878) or a PORT");
+    text.to_socket_addrs()
+        .map_err(|_| bad())?
+        .next()
+        .ok_or_else(bad)
+}
+
 impl Selection {
     /// The FILTERs and tag expression, checked, as every command applies them.
     pub fn selector(&self) -> Result<crate::selection::Selector, crate::tag_expr::TagExprError> {
@@ -479,5 +495,16 @@ mod tests {
             Some("0.0.0.0:9000")
         );
         assert_eq!(parsed(&["specctl", "watch"]), None);
+        assert_eq!(
+            parsed(&["specctl", "watch", "--serve", "9000"]).as_deref(),
+            Some("127.0.0.1:9000")
+        );
+        let err = Cli::try_parse_from(["specctl", "watch", "--serve", "specs/"])
+            .expect_err("an error")
+            .to_string();
+        assert!(
+            err.contains("`specs/` is not an address: give HOST:PORT (127.0.0.1:7878) or a PORT"),
+            "{err}"
+        );
     }
 }
