@@ -282,6 +282,7 @@ fn audit_finding_is_rendered(browser: &Browser, served: &Served, p: &support::Pr
         text.contains("-    if score >= 90:\n+    if True:\n"),
         "{text}"
     );
+    assert!(text.contains("2 │     if score >= 90:"), "{text}");
     browser.screenshot(&shots().join("audit.png"));
 }
 

@@ -24,6 +24,23 @@ pub fn document(static_findings: &[Finding], audit: Option<&AuditRow>, sources: 
                 .map(|m| survived(m, sources)),
         );
     }
+    // The worst first, so a glance finds the errors; by file and line within each.
+    let rank = |f: &Value| match f["severity"].as_str() {
+        Some("error") => 0,
+        Some("warning") => 1,
+        _ => 2,
+    };
+    findings.sort_by_key(rank);
+    // Each at its line: the line itself, as the file has it now.
+    for f in &mut findings {
+        let (file, line) = (f["file"].as_str(), f["line"].as_u64());
+        let text = file.zip(line).and_then(|(file, line)| {
+            let source = (sources.read)(file)?;
+            let line = usize::try_from(line).ok()?.checked_sub(1)?;
+            source.lines().nth(line).map(String::from)
+        });
+        f["text"] = json!(text);
+    }
     let count =
         |status: &str| audit.map(|a| a.mutants.iter().filter(|m| m.status == status).count());
     json!({
@@ -145,10 +162,21 @@ mod tests {
             covered_by: &|_| vec!["aspect:grade".to_string()],
             read: &|_| Some(GRADE.to_string()),
         };
-        let doc = document(&[stated], Some(&audit), &sources);
+        let hint = Finding {
+            rule: Rule::NeverRed,
+            severity: Severity::Info,
+            ..stated.clone()
+        };
+        let doc = document(&[hint, stated], Some(&audit), &sources);
         let findings = doc["findings"].as_array().unwrap();
-        assert_eq!(findings.len(), 2);
+        let rules: Vec<&str> = findings
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap())
+            .collect();
+        assert_eq!(rules, ["no-outcome", "survived-mutant", "never-red"]);
         assert_eq!(findings[0]["rule"], "no-outcome");
+        assert_eq!(findings[0]["text"], "    if score >= 90:");
+        assert_eq!(findings[1]["text"], "    if score >= 90:");
         let s = &findings[1];
         assert_eq!(s["rule"], "survived-mutant");
         assert_eq!(

@@ -153,7 +153,9 @@ function renderAudit(doc) {
   if (!doc.findings.length) html += `<p class="empty">No findings.</p>`;
   for (const f of doc.findings) {
     html += `<article class="finding sev-${esc(f.severity)}" data-rule="${esc(f.rule)}">` +
-      `<h3>${esc(f.severity)} · ${esc(f.rule)} · ${esc(f.file)}:${f.line}</h3><p>${esc(f.message)}</p>` +
+      `<h3>${esc(f.severity)} · ${esc(f.rule)} · ${esc(f.file)}:${f.line}</h3>` +
+      (f.text !== null ? `<pre class="at-line">${f.line} │ ${esc(f.text)}</pre>` : "") +
+      `<p>${esc(f.message)}</p>` +
       (f.should_catch ? `<p class="meta">Should have caught it: ${esc(f.should_catch.join(", ") || "no item")}</p>` : "") +
       (f.diff ? diffHtml(f.diff) : f.no_diff ? `<p class="meta">${esc(f.no_diff)}</p>` : "") + `</article>`;
   }
