@@ -351,7 +351,8 @@ bench_store() {
 
 # Under `specctl watch --format json` (100 ms debounce), a spec is saved (one step of one
 # scenario changed) SAVES times; the latency from each save to the runner starting, and to
-# watch printing the observation, at 1k and 10k scenarios.
+# watch printing the observation, at 1k and 10k scenarios; then the same with the web board
+# served (`--serve`), to the board's server-sent event that the page renders.
 bench_watch() {
   local sizes=(1000 10000) saves=15 size p out
   ((tiny)) && sizes=(100) saves=3
@@ -365,6 +366,13 @@ bench_watch() {
     say "  $size scenarios, $saves saves: save -> runner start median ${st% *} ms (max ${st#* }), save -> observation printed median ${rs% *} ms (max ${rs#* })"
     row "watch: save -> evidence start, $(k $size) scen" "- (none set)" "${st% *} ms" "100 ms (the debounce)" "$(calc '%.2fx' "${st% *} / 100")" "-"
     row "watch: save -> result printed, $(k $size) scen" "- (none set)" "${rs% *} ms" "100 ms (the debounce)" "$(calc '%.2fx' "${rs% *} / 100")" "-"
+    # The same saves with the web board served: the latency to the page's event.
+    out=$(python3 "$root/benches/watch_driver.py" "$bin" "$p" "$saves" --board) || { say "  watch_driver --board failed at $size scenarios"; return 1; }
+    echo "$out" > "$work/watch-board-$size.json"
+    local pg
+    pg=$(json_get "$work/watch-board-$size.json" '"%.1f %.1f" % (sorted(d["page_ms"])[len(d["page_ms"]) // 2], max(d["page_ms"]))')
+    say "  $size scenarios, $saves saves, --serve: save -> board event on the page median ${pg% *} ms (max ${pg#* })"
+    row "watch --serve: save -> page event, $(k $size) scen" "- (none set)" "${pg% *} ms" "100 ms (the debounce)" "$(calc '%.2fx' "${pg% *} / 100")" "-"
   done
 }
 

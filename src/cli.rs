@@ -113,7 +113,13 @@ any other file the items whose evidence `inputs` match it (every item that decla
 Files ignored by .gitignore or .ignore, .specctl/, .git/, build folders and editor swap files \
 never trigger. On a terminal a live board; piped, a line per verdict that changed; with \
 --format json, one document per observation, a line each.\n\n\
-Runs until Ctrl-C, which ends every evidence process group; exit 130."
+--serve [ADDR] also serves the board as a web page, live over server-sent events: items by \
+file with their verdicts and what changed, an item's text, evidence, last output and history, \
+reconcile turns with their gates and diffs, audit findings with the surviving mutants. The page \
+is in the binary (it works offline) and changes nothing. It binds to 127.0.0.1:7878 unless ADDR \
+says otherwise (`127.0.0.1:0` picks a free port) and prints `board: http://ADDR/`; an address \
+beyond loopback is warned of.\n\n\
+Runs until Ctrl-C, which ends every evidence process group and the board; exit 130."
     )]
     Watch(WatchArgs),
 
@@ -303,6 +309,18 @@ pub struct WatchArgs {
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
 
+    /// Also serve the board as a live web page (read-only) at ADDR: HOST:PORT, or a PORT on
+    /// 127.0.0.1 [default: 127.0.0.1:7878]; an address beyond loopback is said to be so.
+    /// FILTERs go before --serve, or after `--`
+    #[arg(
+        long,
+        value_name = "ADDR",
+        num_args = 0..=1,
+        default_missing_value = crate::serve::board::DEFAULT_ADDR,
+        value_parser = board_address,
+    )]
+    pub serve: Option<std::net::SocketAddr>,
+
     #[command(flatten)]
     pub selection: Selection,
 }
@@ -457,6 +475,20 @@ impl WatchArgs {
     }
 }
 
+/// `--serve`'s address: HOST:PORT (a name is resolved, its first address taken) or a bare
+/// PORT, which means 127.0.0.1.
+fn board_address(text: &str) -> Result<std::net::SocketAddr, String> {
+    use std::net::ToSocketAddrs;
+    if let Ok(port) = text.parse::<u16>() {
+        return Ok(std::net::SocketAddr::from(([127, 0, 0, 1], port)));
+    }
+    let bad = || format!("`{text}` is not an address: give HOST:PORT (127.0.0.1:7878) or a PORT");
+    text.to_socket_addrs()
+        .map_err(|_| bad())?
+        .next()
+        .ok_or_else(bad)
+}
+
 impl Selection {
     /// The FILTERs and tag expression, checked, as every command applies them.
     pub fn selector(&self) -> Result<crate::selection::Selector, crate::tag_expr::TagExprError> {
@@ -472,5 +504,33 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn serve_alone_serves_on_loopback_port_7878() {
+        let parsed = |args: &[&str]| match Cli::try_parse_from(args).unwrap().command {
+            Command::Watch(w) => w.serve.map(|a| a.to_string()),
+            _ => unreachable!("a watch"),
+        };
+        assert_eq!(
+            parsed(&["specctl", "watch", "--serve"]).as_deref(),
+            Some("127.0.0.1:7878")
+        );
+        assert_eq!(
+            parsed(&["specctl", "watch", "--serve", "0.0.0.0:9000"]).as_deref(),
+            Some("0.0.0.0:9000")
+        );
+        assert_eq!(parsed(&["specctl", "watch"]), None);
+        assert_eq!(
+            parsed(&["specctl", "watch", "--serve", "9000"]).as_deref(),
+            Some("127.0.0.1:9000")
+        );
+        let err = Cli::try_parse_from(["specctl", "watch", "--serve", "specs/"])
+            .expect_err("an error")
+            .to_string();
+        assert!(
+            err.contains("`specs/` is not an address: give HOST:PORT (127.0.0.1:7878) or a PORT"),
+            "{err}"
+        );
     }
 }

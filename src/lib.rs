@@ -18,6 +18,7 @@ pub mod reconcile;
 pub mod redact;
 pub mod report;
 pub mod selection;
+pub mod serve;
 pub mod store;
 pub mod tag_expr;
 pub mod watch;

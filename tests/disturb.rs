@@ -9,7 +9,7 @@ mod support;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-use support::greeting::{AGENT, EVIDENCE, Greeting, greeting, tier};
+use support::greeting::{AGENT, EVIDENCE, Greeting, git, greeting, tier};
 
 const NOTES: &str = "the user's own uncommitted work\n";
 
@@ -64,19 +64,8 @@ fn cheating_project() -> Greeting {
     std::fs::write(g.path().join("notes.txt"), NOTES).unwrap();
     // A tracked file with the user's uncommitted change in it, beside the untracked notes.
     std::fs::write(g.path().join("tracked.txt"), "as committed\n").unwrap();
-    let git = |args: &[&str]| {
-        let ok = Command::new("git")
-            .args(["-c", "user.name=t", "-c", "user.email=t@t"])
-            .args(args)
-            .current_dir(g.path())
-            .output()
-            .unwrap()
-            .status
-            .success();
-        assert!(ok, "git {args:?}");
-    };
-    git(&["add", "tracked.txt"]);
-    git(&["commit", "-q", "-m", "tracked"]);
+    git(g.path(), &["add", "tracked.txt"]);
+    git(g.path(), &["commit", "-q", "-m", "tracked"]);
     std::fs::write(g.path().join("tracked.txt"), TRACKED).unwrap();
     g
 }

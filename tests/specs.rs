@@ -17,6 +17,8 @@ struct Cli {
         std::process::Child,
         std::sync::mpsc::Receiver<serde_json::Value>,
     )>,
+    /// Where that watch serves its board, with `--serve`.
+    board: Option<std::net::SocketAddr>,
 }
 
 impl Drop for Cli {
@@ -36,6 +38,7 @@ impl Cli {
             stdout: String::new(),
             stderr: String::new(),
             watch: None,
+            board: None,
         }
     }
 
@@ -154,14 +157,39 @@ fn the_file_contains(world: &mut Cli, path: String, text: String) {
 
 #[given("specctl watch is running")]
 fn watch_is_running(world: &mut Cli) {
+    start_watch(world, false);
+}
+
+#[given("specctl watch is running with the board served")]
+fn watch_is_running_with_the_board(world: &mut Cli) {
+    start_watch(world, true);
+}
+
+fn start_watch(world: &mut Cli, board: bool) {
     use std::io::BufRead;
+    let mut args = vec!["watch", "--format", "json", "--debounce", "50"];
+    if board {
+        args.extend(["--serve", "127.0.0.1:0"]);
+    }
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_specctl"))
-        .args(["watch", "--format", "json", "--debounce", "50"])
+        .args(&args)
         .current_dir(world.dir.path())
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("start specctl watch");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = std::io::BufReader::new(stderr).lines();
+    if board {
+        // The first line says where the board is.
+        let line = lines.next().and_then(Result::ok).unwrap_or_default();
+        let addr = line
+            .strip_prefix("board: http://")
+            .and_then(|a| a.strip_suffix('/'))
+            .unwrap_or_else(|| panic!("not the board's address: {line}"));
+        world.board = Some(addr.parse().expect("an address"));
+    }
+    std::thread::spawn(move || lines.for_each(drop));
     let stdout = child.stdout.take().expect("stdout");
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -205,6 +233,64 @@ fn i_delete(world: &mut Cli, path: String) {
         std::fs::remove_file(path.path()).expect("delete");
     }
     next_observation(world);
+}
+
+/// One plain HTTP/1.1 request to the board: its status code and body.
+fn request(world: &mut Cli, method: &str, path: &str) {
+    use std::io::{Read, Write};
+    let addr = world.board.expect("the board is served");
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect to the board");
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .expect("a timeout");
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send the request");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("read the answer");
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+    world.code = head.split(' ').nth(1).and_then(|c| c.parse().ok());
+    world.stdout = body.to_string();
+}
+
+#[when(expr = "I get {string} from the board")]
+fn i_get_from_the_board(world: &mut Cli, path: String) {
+    request(world, "GET", &path);
+}
+
+#[when(expr = "I post to {string} on the board")]
+fn i_post_to_the_board(world: &mut Cli, path: String) {
+    request(world, "POST", &path);
+}
+
+#[then(expr = "the board answers {int}")]
+fn the_board_answers(world: &mut Cli, code: i32) {
+    assert_eq!(world.code, Some(code), "{}", world.stdout);
+}
+
+#[then("the board's items are:")]
+fn the_boards_items_are(world: &mut Cli, step: &Step) {
+    let table = step.table.as_ref().expect("a table");
+    let header = &table.rows[0];
+    let doc = world.json();
+    let items: Vec<&serde_json::Value> = doc["files"]
+        .as_array()
+        .expect("a files array")
+        .iter()
+        .flat_map(|f| f["items"].as_array().expect("an items array"))
+        .collect();
+    let actual: Vec<Vec<String>> = items
+        .iter()
+        .map(|item| {
+            header
+                .iter()
+                .map(|key| item[key.as_str()].as_str().unwrap_or("none").to_string())
+                .collect()
+        })
+        .collect();
+    assert_eq!(actual, table.rows[1..].to_vec(), "{}", world.stdout);
 }
 
 #[given(expr = "an empty file {string}")]

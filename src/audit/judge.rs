@@ -11,29 +11,43 @@ pub(crate) fn survivors(tested: &[Tested]) -> Vec<Finding> {
         .filter(|t| t.status == Status::Survived)
         .map(|t| {
             let m = &t.mutant;
-            let catchers = if t.covered_by.is_empty() {
-                "no item's evidence `inputs` cover this file".to_string()
-            } else {
-                format!(
-                    "these items should have caught it: {}",
-                    t.covered_by.join(", ")
-                )
-            };
-            Finding {
-                rule: Rule::SurvivedMutant,
-                severity: Severity::Error,
-                item: None,
-                file: m.file.clone(),
-                line: m.line,
-                message: format!(
-                    "`{}` -> `{}` ({}) and every item still passed; {catchers}",
-                    m.original,
-                    m.replacement,
-                    m.operator.as_str()
-                ),
-            }
+            survivor(
+                &m.file,
+                m.line,
+                (&m.original, &m.replacement, m.operator.as_str()),
+                &t.covered_by,
+            )
         })
         .collect()
+}
+
+/// The `survived-mutant` finding for one survivor: `change` is (original, replacement,
+/// operator), `covered_by` the items that should have caught it.
+pub(crate) fn survivor(
+    file: &str,
+    line: usize,
+    change: (&str, &str, &str),
+    covered_by: &[String],
+) -> Finding {
+    let catchers = if covered_by.is_empty() {
+        "no item's evidence `inputs` cover this file".to_string()
+    } else {
+        format!(
+            "these items should have caught it: {}",
+            covered_by.join(", ")
+        )
+    };
+    let (original, replacement, operator) = change;
+    Finding {
+        rule: Rule::SurvivedMutant,
+        severity: Severity::Error,
+        item: None,
+        file: file.to_string(),
+        line,
+        message: format!(
+            "`{original}` -> `{replacement}` ({operator}) and every item still passed; {catchers}"
+        ),
+    }
 }
 
 /// The ids some mutant of this run killed.

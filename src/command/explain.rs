@@ -6,7 +6,7 @@ use crate::cli::{Cli, ExplainArgs, Format, Selection};
 use crate::desired::Item;
 use crate::exit::Exit;
 use crate::report::{json, style::Style};
-use crate::store::{self, Seen, Store};
+use crate::store::{self, Store, VerdictRow as Seen};
 use serde_json::{Value, json};
 use std::fmt::Write;
 

@@ -8,6 +8,7 @@ use crate::input_error::InputError;
 use crate::observe::Verdict;
 use crate::report::outcome::{Counts, Outcome};
 use crate::report::{diagnostic, json, style::Style};
+use crate::serve::board as board_page;
 use crate::watch::{self, Options, WatchEvent, board};
 use std::collections::HashMap;
 use std::io::IsTerminal;
@@ -35,6 +36,20 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Exit {
         Format::Human => Output::Lines,
     };
     let style = Style::stdout(cli.color());
+    let mut served = None;
+    let mut publisher = match args.serve {
+        Some(addr) => match board_page::start(&loaded.project.root, addr) {
+            Ok(serving) => {
+                for line in board_page::announce(serving.addr) {
+                    eprintln!("{line}");
+                }
+                served = Some(format!("board on http://{}/", serving.addr));
+                Some(board_page::Publisher::new(serving))
+            }
+            Err(err) => return fatal(err_style, &err),
+        },
+        None => None,
+    };
     let options = Options {
         root: &loaded.project.root,
         selector: &loaded.selector,
@@ -44,7 +59,13 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Exit {
         debounce: Duration::from_millis(args.debounce),
     };
     let ran = interruptible(err_style, |stop| async move {
-        watch::run(options, stop, &mut |event| render(output, style, event)).await
+        watch::run(options, stop, &mut |event| {
+            if let Some(err) = publisher.as_mut().and_then(|p| p.event(&event)) {
+                eprintln!("warning: {err}");
+            }
+            render(output, style, served.as_deref(), event)
+        })
+        .await
     });
     match ran {
         Ok((Ok(()), signal)) => Exit::interrupted_by(signal),
@@ -53,21 +74,20 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Exit {
     }
 }
 
-fn render(output: Output, style: Style, event: WatchEvent<'_>) {
+fn render(output: Output, style: Style, served: Option<&str>, event: WatchEvent<'_>) {
     match event {
-        WatchEvent::Board {
-            outcomes,
-            errors,
-            warnings,
-            before,
-            status,
-            running,
-        } => {
-            if running && output != Output::Board {
+        WatchEvent::Board(b) => {
+            if b.running && output != Output::Board {
                 return;
             }
+            // A terminal board is redrawn whole: the page's address stays in its header.
+            let status = match served {
+                Some(url) if output == Output::Board => format!("{} · {url}", b.status),
+                _ => b.status.to_string(),
+            };
+            let problems = (b.errors, b.warnings);
             super::print(&board_text(
-                output, style, outcomes, errors, warnings, before, status,
+                output, style, b.outcomes, problems, b.before, &status,
             ));
         }
         WatchEvent::Reconcile(event) => {
@@ -88,8 +108,7 @@ fn board_text(
     output: Output,
     style: Style,
     outcomes: &[Outcome<'_>],
-    errors: &[InputError],
-    warnings: &[String],
+    (errors, warnings): (&[InputError], &[String]),
     before: &HashMap<String, Verdict>,
     status: &str,
 ) -> String {

@@ -126,5 +126,19 @@ mod tests {
         store.record_audit(&audit).unwrap();
         let red = store.red_items().unwrap();
         assert_eq!(red, HashSet::from(["a".to_string(), "d".to_string()]));
+        let last = store.last_audit().unwrap().expect("the audit");
+        assert_eq!(
+            last.mutants,
+            [crate::store::MutantRow {
+                file: "src/m.py".into(),
+                line: 1,
+                column: 1,
+                original: "<".into(),
+                replacement: ">=".into(),
+                operator: "comparison".into(),
+                status: "killed".into(),
+                killed_by: vec!["d".into()],
+            }]
+        );
     }
 }

@@ -12,8 +12,10 @@ mod prune;
 pub use error::StoreError;
 use error::{Op, classify};
 
-pub use history::Seen;
+pub use history::{AuditRow, MutantRow, VerdictRow, age_ms};
 pub use judges::{AttemptRow, ReviewRow};
+#[cfg(test)]
+pub(crate) use session::turn_fixture;
 pub use session::{SessionRow, TurnRow, now_ms as session_now_ms};
 
 use crate::observe::{Observation, Verdict};

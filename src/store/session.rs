@@ -364,6 +364,35 @@ impl Store {
     }
 }
 
+/// A running turn for unit tests elsewhere: plain values, changed where a test needs.
+#[cfg(test)]
+pub(crate) fn turn_fixture(session_id: i64) -> TurnRow {
+    TurnRow {
+        session_id,
+        number: 1,
+        tier: "fast".into(),
+        phase: "green".into(),
+        items: vec!["a".into()],
+        prompt: "fix a".into(),
+        prompt_hash: "h".into(),
+        started_at_ms: 0,
+        state: "running".into(),
+        agent_end: None,
+        agent_output: None,
+        agent_summary: None,
+        cost_usd: None,
+        duration_ms: None,
+        gates: vec![],
+        before_ref: None,
+        after_ref: None,
+        before_verdicts: "{}".into(),
+        agent_started_at_ms: None,
+        agent_turns: None,
+        agent_session: None,
+        tokens: None,
+    }
+}
+
 fn save_session(tx: &rusqlite::Transaction<'_>, s: &SessionRow) -> rusqlite::Result<usize> {
     tx.execute(
         "UPDATE sessions SET tier = ?2, tier_turns = ?3, stall = ?4, turns = ?5, cost_usd = ?6, ledger = ?7, findings = ?8, elapsed_ms = ?9, unapproved = ?10, agent_failures = ?11 WHERE id = ?1",
@@ -383,28 +412,12 @@ mod tests {
         session.turns = 1;
         session.cost_usd = 0.5;
         let turn = TurnRow {
-            session_id: session.id,
-            number: 1,
-            tier: "fast".into(),
-            phase: "green".into(),
-            items: vec!["a".into()],
-            prompt: "fix a".into(),
-            prompt_hash: "h".into(),
             started_at_ms: now_ms(),
-            state: "running".into(),
-            agent_end: None,
-            agent_output: None,
-            agent_summary: None,
-            cost_usd: None,
             agent_turns: Some(3),
             agent_session: Some("s-1".into()),
             tokens: Some(1200),
-            duration_ms: None,
-            gates: vec![],
             before_ref: Some("abc".into()),
-            after_ref: None,
-            before_verdicts: "{}".into(),
-            agent_started_at_ms: None,
+            ..turn_fixture(session.id)
         };
         store.begin_turn(&session, &turn).unwrap();
         drop(store);

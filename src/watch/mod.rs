@@ -37,18 +37,20 @@ pub struct Options<'a> {
     pub debounce: Duration,
 }
 
-/// What watch tells its renderer.
+/// The board as it stands: every item with what is known of it, the input errors, and the
+/// verdicts before this observation. `running` while evidence runs, else done.
+pub struct Shown<'a> {
+    pub outcomes: &'a [Outcome<'a>],
+    pub errors: &'a [InputError],
+    pub warnings: &'a [String],
+    pub before: &'a HashMap<String, Verdict>,
+    pub status: &'a str,
+    pub running: bool,
+}
+
+/// What watch tells its renderers.
 pub enum WatchEvent<'a> {
-    /// The board as it stands: every item with what is known of it, the input errors, and the
-    /// verdicts before this observation. `running` while evidence runs, else done.
-    Board {
-        outcomes: &'a [Outcome<'a>],
-        errors: &'a [InputError],
-        warnings: &'a [String],
-        before: &'a HashMap<String, Verdict>,
-        status: &'a str,
-        running: bool,
-    },
+    Board(Shown<'a>),
     /// A reconcile pass after an observation left items failing.
     Reconcile(&'a Event),
     /// `--reconcile` without an agent in specctl.yaml.
@@ -486,14 +488,14 @@ impl Watcher<'_> {
         emit: &mut dyn FnMut(WatchEvent<'_>),
     ) {
         let outcomes = self.board.outcomes();
-        emit(WatchEvent::Board {
+        emit(WatchEvent::Board(Shown {
             outcomes: &outcomes,
             errors: &self.board.errors,
             warnings: &self.board.warnings,
             before,
             status,
             running,
-        });
+        }));
     }
 
     /// With `--reconcile`, one pass when the observation left items failing; what the agent

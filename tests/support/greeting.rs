@@ -48,33 +48,32 @@ pub fn greeting(agents: &str, reconcile: &str, git: bool) -> Greeting {
     )
     .unwrap();
     if git {
-        let run = |args: &[&str]| {
-            let ok = Command::new("git")
-                .args(args)
-                .current_dir(project.path())
-                .output()
-                .unwrap()
-                .status
-                .success();
-            assert!(ok, "git {args:?}");
-        };
-        run(&["init", "-q"]);
-        run(&["add", "-A"]);
-        run(&[
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "commit",
-            "-q",
-            "-m",
-            "init",
-        ]);
+        commit_all(project.path());
     }
     Greeting {
         project,
         log: tempfile::tempdir().unwrap(),
     }
+}
+
+/// Runs git in `dir` as a test's own user; the test fails when git does.
+pub fn git(dir: &Path, args: &[&str]) {
+    let ok = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@t"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+        .status
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+/// Makes `dir` a git repository with everything in it committed.
+pub fn commit_all(dir: &Path) {
+    git(dir, &["init", "-q"]);
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "-m", "init"]);
 }
 
 pub fn tier(name: &str, args: &str) -> String {
