@@ -213,6 +213,8 @@ fn the_real_claude_runs_its_own_loop_on_specctl_s_tools() {
     // calls check, reads and fixes the code, calls check again, and ends when all holds.
     let p = greeting();
     let root = p.path().display().to_string();
+    // Installed (minutes on a fresh machine) before the server starts its idle clock.
+    let claude = tools::agent_clis().join("claude");
     let server = support::model_server::ModelServer::start(json!([
         {"tool": {"name": "mcp__specctl__check", "input": {}}},
         {"read": format!("{root}/src/greeting")},
@@ -227,7 +229,7 @@ fn the_real_claude_runs_its_own_loop_on_specctl_s_tools() {
     let home = tempfile::tempdir().unwrap();
     let config_file = home.path().join("mcp.json");
     std::fs::write(&config_file, config.to_string()).unwrap();
-    let out = Command::new(tools::agent_clis().join("claude"))
+    let out = Command::new(claude)
         .args([
             "-p",
             "Make every item of this project hold. Use specctl's check tool to see what fails.",

@@ -80,13 +80,14 @@ enum Patience {
 /// What a user of `cli` sets so that it talks to `server`, with a home of its own.
 fn environment(
     cli: Cli,
+    bin: &Path,
     server: &ModelServer,
     home: &Path,
     patience: Patience,
 ) -> Vec<(String, String)> {
     let path = format!(
         "{}:{}",
-        cli.bin().display(),
+        bin.display(),
         std::env::var("PATH").unwrap_or_default()
     );
     let mut env = vec![
@@ -162,9 +163,11 @@ fn reconcile(cli: Cli, steps: Value, extra: &str, timeout: &str, patience: Patie
     let g = greeting(&agents, "  max_turns: 3\n  stall_turns: 2\n", true);
     let path = g.path().display().to_string();
     let steps: Value = serde_json::from_str(&steps.to_string().replace("@P", &path)).unwrap();
+    // Installed (minutes on a fresh machine) before the server starts its idle clock.
+    let bin = cli.bin();
     let server = ModelServer::start(steps);
     let home = tempfile::tempdir().unwrap();
-    let env = environment(cli, &server, home.path(), patience);
+    let env = environment(cli, &bin, &server, home.path(), patience);
     let run = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_specctl"))
             .args(args)
