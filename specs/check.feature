@@ -153,3 +153,40 @@ Feature: Check the evidence
     Then the exit code is 0
     And stderr contains "specs/broken.feature:4:"
     And stderr contains "(outside the selection, so not checked now)"
+
+  Scenario: The slices of a check, run apart, merge into the whole run
+    Given a file "aspects/fast.md" with:
+      """
+      ---
+      name: fast
+      evidence: "true"
+      ---
+      Always holds.
+      """
+    And I ran "specctl check --partition 1/2 --format json --output slice-1.json"
+    And I ran "specctl check --partition 2/2 --format json --output slice-2.json"
+    When I run "specctl merge --format json slice-2.json slice-1.json"
+    Then the exit code is 1
+    And the JSON items are:
+      | id                                 | status    |
+      | specs/shop.feature::Buy an apple   | pass      |
+      | specs/shop.feature::Pay too much   | fail      |
+      | specs/shop.feature::Close the shop | skipped   |
+      | specs/shop.feature::Haggle         | undefined |
+      | aspect:fast                        | pass      |
+    And the JSON summary is:
+      | key       | value |
+      | total     | 5     |
+      | pass      | 2     |
+      | fail      | 1     |
+      | undefined | 1     |
+      | skipped   | 1     |
+
+  Scenario: Merge names the slices that are missing and given twice
+    Given I ran "specctl check --partition 1/3 --format json --output slice-1.json"
+    When I run "specctl merge slice-1.json slice-1.json"
+    Then the exit code is 2
+    And stderr contains "merge: slice 1/3 is given twice (slice-1.json, slice-1.json)"
+    When I run "specctl merge slice-1.json"
+    Then the exit code is 2
+    And stderr contains "merge: slices 2/3, 3/3 are missing: run `specctl check --partition K/3 --format json` for each and merge them too"
