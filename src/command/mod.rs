@@ -71,7 +71,7 @@ impl Loaded {
 
     /// The run this command is (a slice of): the whole selection's ids and generations,
     /// with `extra` parts (an audit's mutants), and this slice.
-    pub fn run<'a>(&'a self, extra: impl IntoIterator<Item = String>, partition: Partition) -> Run {
+    pub fn run(&self, extra: impl IntoIterator<Item = String>, partition: Partition) -> Run {
         let parts: Vec<String> = self
             .whole()
             .iter()

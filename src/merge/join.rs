@@ -213,3 +213,213 @@ fn once_each(list: &mut Vec<String>, more: Vec<String>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::{Mutant, Operator, Status, Tested};
+    use crate::desired::item::fixture;
+    use crate::observe::Verdict;
+
+    fn run(desired: &str, k: u32, n: u32) -> Run {
+        Run {
+            desired: desired.into(),
+            partition: Partition { k, n },
+        }
+    }
+
+    fn observed(item: crate::desired::Item, status: Verdict) -> Observed {
+        Observed {
+            item,
+            status: Some(status),
+            duration_ms: 1,
+            message: None,
+            stale: false,
+        }
+    }
+
+    fn check(file: &str, k: u32, n: u32, items: Vec<Observed>, ms: u64) -> Slice {
+        Slice {
+            file: file.into(),
+            run: run("d1", k, n),
+            body: Body::Check(CheckSlice {
+                items,
+                errors: vec![InputError::new("specs/bad.feature", 3, 1, "bad")],
+                warnings: vec!["w".into()],
+                summary: super::super::slice::Took { duration_ms: ms },
+            }),
+        }
+    }
+
+    fn audit(file: &str, k: u32, n: u32, audit: Audit) -> Slice {
+        Slice {
+            file: file.into(),
+            run: run("d1", k, n),
+            body: Body::Audit(audit),
+        }
+    }
+
+    #[test]
+    fn checks_join_in_the_order_of_one_run_with_input_errors_once() {
+        let a = fixture::scenario("specs/a.feature::x", "specs/a.feature");
+        let a2 = fixture::scenario("specs/a.feature::y", "specs/a.feature");
+        let b = fixture::scenario("specs/b.feature::z", "specs/b.feature");
+        let aspect = fixture::aspect("pure", "true");
+        let slices = vec![
+            check(
+                "2.json",
+                2,
+                2,
+                vec![observed(b, Verdict::Fail), observed(aspect, Verdict::Pass)],
+                70,
+            ),
+            check(
+                "1.json",
+                1,
+                2,
+                vec![observed(a, Verdict::Pass), observed(a2, Verdict::Error)],
+                90,
+            ),
+        ];
+        let Ok(Joined::Check(joined)) = join(slices) else {
+            panic!("two slices of one check join");
+        };
+        let ids: Vec<&str> = joined.items.iter().map(|o| o.item.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "specs/a.feature::x",
+                "specs/a.feature::y",
+                "specs/b.feature::z",
+                "aspect:pure"
+            ]
+        );
+        assert_eq!(joined.errors.len(), 1);
+        assert_eq!(joined.warnings, ["w"]);
+        assert_eq!(joined.duration_ms, 90);
+        assert_eq!(joined.run, run("d1", 1, 1));
+    }
+
+    fn refusal(slices: Vec<Slice>) -> String {
+        match join(slices) {
+            Err(err) => err.to_string(),
+            Ok(joined) => panic!("joined: {joined:?}"),
+        }
+    }
+
+    #[test]
+    fn slices_of_other_runs_twice_or_missing_are_refused_by_name() {
+        let one = |file: &str, k, n| check(file, k, n, vec![], 0);
+        assert_eq!(
+            refusal(vec![one("a.json", 1, 2), one("b.json", 1, 2)]),
+            "merge: slice 1/2 is given twice (a.json, b.json)"
+        );
+        assert_eq!(
+            refusal(vec![one("a.json", 1, 2), one("b.json", 2, 3)]),
+            "merge: a.json is slice 1/2 and b.json slice 2/3: the slices of one run all have the same N"
+        );
+        let mut other = one("b.json", 2, 2);
+        other.run.desired = "d2".into();
+        assert_eq!(
+            refusal(vec![one("a.json", 1, 2), other]),
+            "merge: a.json and b.json are from different desired states (d1 and d2): run every slice on the same commit, with the same FILTERs and --tags"
+        );
+        assert_eq!(
+            refusal(vec![one("a.json", 2, 3)]),
+            "merge: slices 1/3, 3/3 are missing: run `specctl check --partition K/3 --format json` for each and merge them too"
+        );
+        assert_eq!(
+            refusal(vec![audit("a.json", 1, 2, Audit::default())]),
+            "merge: slice 2/2 is missing: run `specctl audit --partition 2/2 --format json` and merge it too"
+        );
+        assert_eq!(
+            refusal(vec![
+                audit("x.json", 1, 2, Audit::default()),
+                one("y.json", 2, 2)
+            ]),
+            "merge: y.json is a check document and x.json an audit document: merge the slices of one command at a time"
+        );
+    }
+
+    fn finding(rule: Rule, severity: Severity, item: &str, line: usize) -> Finding {
+        Finding {
+            rule,
+            severity,
+            item: Some(item.into()),
+            file: "specs/a.feature".into(),
+            line,
+            message: format!("{rule} {severity:?}"),
+        }
+    }
+
+    fn tested(line: usize, status: Status) -> Tested {
+        Tested {
+            mutant: Mutant {
+                file: "src/a.py".into(),
+                line,
+                column: 5,
+                end_line: line,
+                end_column: 6,
+                start: 0,
+                end: 0,
+                original: "<".into(),
+                replacement: ">=".into(),
+                operator: Operator::Comparison,
+            },
+            status,
+            killed_by: vec![],
+            covered_by: vec!["specs/a.feature::x".into()],
+            duration_ms: 3,
+        }
+    }
+
+    #[test]
+    fn audits_join_static_findings_once_survivors_judged_again_and_never_red_where_every_slice_says_so()
+     {
+        let static_one = finding(Rule::NoAction, Severity::Warning, "specs/a.feature::x", 2);
+        let first = Audit {
+            findings: vec![
+                static_one.clone(),
+                finding(Rule::NeverRed, Severity::Info, "specs/a.feature::x", 2),
+                finding(Rule::NeverRed, Severity::Info, "specs/a.feature::y", 5),
+            ],
+            mutants: vec![tested(9, Status::Survived)],
+            baseline_ms: Some(100),
+            duration_ms: 300,
+            ..Audit::default()
+        };
+        // Slice 2 saw y go red (a mutant killed it) and x covered by a viable mutant.
+        let second = Audit {
+            findings: vec![
+                static_one.clone(),
+                finding(Rule::NeverRed, Severity::Error, "specs/a.feature::x", 2),
+            ],
+            mutants: vec![tested(4, Status::Killed)],
+            baseline_ms: Some(120),
+            duration_ms: 200,
+            ..Audit::default()
+        };
+        let slices = vec![audit("2.json", 2, 2, second), audit("1.json", 1, 2, first)];
+        let Ok(Joined::Audit(joined)) = join(slices) else {
+            panic!("two slices of one audit join");
+        };
+        let lines: Vec<usize> = joined.mutants.iter().map(|t| t.mutant.line).collect();
+        assert_eq!(lines, [4, 9]);
+        let found: Vec<(Rule, Severity, usize)> = joined
+            .findings
+            .iter()
+            .map(|f| (f.rule, f.severity, f.line))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (Rule::NoAction, Severity::Warning, 2),
+                (Rule::NeverRed, Severity::Error, 2),
+                (Rule::SurvivedMutant, Severity::Error, 9),
+            ]
+        );
+        assert_eq!(joined.baseline_ms, Some(120));
+        assert_eq!(joined.duration_ms, 300);
+        assert_eq!(joined.run, Some(run("d1", 1, 1)));
+    }
+}
