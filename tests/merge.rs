@@ -29,9 +29,7 @@ fn feature(name: &str, totals: &[(u32, u32)], undefined: bool) -> String {
 /// examples/shop with 9 feature files (passing, failing, undefined scenarios) and 4 aspects
 /// (two passing, one failing, one that cannot start).
 fn shop() -> Project {
-    let p = Project::new();
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/shop");
-    support::copy_tree(&example, p.path());
+    let p = example();
     for i in 0..9 {
         let totals = [(1, 50), (2, if i % 3 == 0 { 99 } else { 100 }), (3, 150)];
         p.file(
@@ -97,6 +95,8 @@ fn slices(p: &Project, command: &[&str], name: &str, n: u32) -> (Vec<String>, Ve
     let mut files = Vec::new();
     let mut docs = Vec::new();
     for k in 1..=n {
+        // Each machine of a matrix starts from a clean checkout: no store of another slice.
+        fresh(p);
         let file = format!("{name}-{k}.json");
         let slice = format!("{k}/{n}");
         let mut args = command.to_vec();
@@ -111,6 +111,27 @@ fn slices(p: &Project, command: &[&str], name: &str, n: u32) -> (Vec<String>, Ve
         docs.push(doc);
     }
     (files, docs)
+}
+
+fn fresh(p: &Project) {
+    let _ = std::fs::remove_dir_all(p.path().join(".specctl"));
+}
+
+/// examples/shop as shipped: its audit has 4 mutants and findings.
+fn example() -> Project {
+    let p = Project::new();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/shop");
+    support::copy_tree(&example, p.path());
+    fresh(&p);
+    p
+}
+
+/// Asserts that `run` is merge refusing with `message`: exit 2 and that line on stderr.
+fn refused(run: &support::Run, message: &str) {
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (2, format!("error: merge: {message}\n").as_str())
+    );
 }
 
 fn merge(p: &Project, format: &str, files: &[String]) -> support::Run {
@@ -192,13 +213,7 @@ fn a_file_stays_in_its_slice_and_its_items_stay_together() {
 
 #[test]
 fn audit_slices_hold_every_mutant_once_and_merge_to_the_whole_audit() {
-    let p = Project::new();
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/shop");
-    support::copy_tree(&example, p.path());
-    let fresh = || {
-        let _ = std::fs::remove_dir_all(p.path().join(".specctl"));
-    };
-    fresh();
+    let p = example();
     let whole = p.run(&["audit", "--mutants", "--format", "json"]);
     assert_eq!(whole.code, 1, "{}", whole.stderr);
     let whole_doc = whole.json();
@@ -213,29 +228,13 @@ fn audit_slices_hold_every_mutant_once_and_merge_to_the_whole_audit() {
         .collect();
     assert_eq!(rules, ["never-red", "no-action", "survived-mutant"]);
     for n in 1..=4 {
-        let mut files = Vec::new();
-        let mut held = Vec::new();
-        for k in 1..=n {
-            fresh();
-            let (file, slice) = (format!("audit{n}-{k}.json"), format!("{k}/{n}"));
-            let args = [
-                "audit",
-                "--mutants",
-                "--partition",
-                &slice,
-                "--format",
-                "json",
-                "--output",
-                &file,
-            ];
-            let run = p.run(&args);
-            assert!(run.code <= 1, "{}", run.stderr);
-            let doc: Value =
-                serde_json::from_str(&std::fs::read_to_string(p.path().join(&file)).unwrap())
-                    .unwrap();
-            assert_eq!(doc["desired"], whole_doc["desired"], "{slice}");
-            held.extend(ids(&doc, "mutants", mutant_id));
-            files.push(file);
+        let (files, docs) = slices(&p, &["audit", "--mutants"], &format!("audit{n}"), n);
+        let mut held: Vec<String> = docs
+            .iter()
+            .flat_map(|d| ids(d, "mutants", mutant_id))
+            .collect();
+        for doc in &docs {
+            assert_eq!(doc["desired"], whole_doc["desired"], "n = {n}");
         }
         held.sort();
         let mut want = every.clone();
@@ -261,10 +260,9 @@ fn merge_names_a_slice_given_twice() {
     let p = shop();
     let files = two_slices(&p);
     let run = merge(&p, "human", &[files[0].clone(), files[0].clone()]);
-    assert_eq!(run.code, 2);
-    assert_eq!(
-        run.stderr,
-        "error: merge: slice 1/2 is given twice (check-1.json, check-1.json)\n"
+    refused(
+        &run,
+        "slice 1/2 is given twice (check-1.json, check-1.json)",
     );
 }
 
@@ -273,15 +271,14 @@ fn merge_names_the_missing_slices_and_how_to_make_them() {
     let p = shop();
     let (files, _) = slices(&p, &["check"], "c", 4);
     let run = merge(&p, "human", &files[1..3]);
-    assert_eq!(run.code, 2);
-    assert_eq!(
-        run.stderr,
-        "error: merge: slices 1/4, 4/4 are missing: run `specctl check --partition K/4 --format json` for each and merge them too\n"
+    refused(
+        &run,
+        "slices 1/4, 4/4 are missing: run `specctl check --partition K/4 --format json` for each and merge them too",
     );
     let run = merge(&p, "human", &files[..3]);
-    assert_eq!(
-        run.stderr,
-        "error: merge: slice 4/4 is missing: run `specctl check --partition 4/4 --format json` and merge it too\n"
+    refused(
+        &run,
+        "slice 4/4 is missing: run `specctl check --partition 4/4 --format json` and merge it too",
     );
 }
 
@@ -299,14 +296,13 @@ fn merge_refuses_slices_of_different_desired_states() {
     let new: Value =
         serde_json::from_str(&std::fs::read_to_string(p.path().join(&second[1])).unwrap()).unwrap();
     let run = merge(&p, "human", &[first[0].clone(), second[1].clone()]);
-    assert_eq!(run.code, 2);
-    assert_eq!(
-        run.stderr,
-        format!(
-            "error: merge: old-1.json and new-2.json are from different desired states ({} and {}): run every slice on the same commit, with the same FILTERs and --tags\n",
+    refused(
+        &run,
+        &format!(
+            "old-1.json and new-2.json are from different desired states ({} and {}): run every slice on the same commit, with the same FILTERs and --tags",
             old["desired"].as_str().unwrap(),
             new["desired"].as_str().unwrap()
-        )
+        ),
     );
 }
 
@@ -316,10 +312,9 @@ fn merge_refuses_slices_counted_in_different_ns() {
     let halves = slices(&p, &["check"], "half", 2).0;
     let thirds = slices(&p, &["check"], "third", 3).0;
     let run = merge(&p, "human", &[halves[0].clone(), thirds[1].clone()]);
-    assert_eq!(run.code, 2);
-    assert_eq!(
-        run.stderr,
-        "error: merge: half-1.json is slice 1/2 and third-2.json slice 2/3: the slices of one run all have the same N\n"
+    refused(
+        &run,
+        "half-1.json is slice 1/2 and third-2.json slice 2/3: the slices of one run all have the same N",
     );
 }
 
@@ -330,26 +325,19 @@ fn merge_refuses_a_check_and_an_audit_together_and_formats_of_the_other_kind() {
     let audit = p.run(&["audit", "--format", "json", "--output", "audit.json"]);
     assert_eq!(audit.code, 1, "{}", audit.stderr);
     let run = merge(&p, "human", &[checks[0].clone(), "audit.json".into()]);
-    assert_eq!(run.code, 2);
-    assert_eq!(
-        run.stderr,
-        "error: merge: check-1.json is a check document and audit.json an audit document: merge the slices of one command at a time\n"
+    refused(
+        &run,
+        "check-1.json is a check document and audit.json an audit document: merge the slices of one command at a time",
     );
     let run = merge(&p, "sarif", &checks);
-    assert_eq!(
-        (run.code, run.stderr.as_str()),
-        (
-            2,
-            "error: merge: --format sarif is for audit documents; check documents merge as human, json, junit or github\n"
-        )
+    refused(
+        &run,
+        "--format sarif is for audit documents; check documents merge as human, json, junit or github",
     );
     let run = merge(&p, "github", &["audit.json".to_string()]);
-    assert_eq!(
-        (run.code, run.stderr.as_str()),
-        (
-            2,
-            "error: merge: --format github is for check documents; audit documents merge as human, json, sarif or stryker\n"
-        )
+    refused(
+        &run,
+        "--format github is for check documents; audit documents merge as human, json, sarif or stryker",
     );
 }
 
@@ -360,10 +348,9 @@ fn merge_refuses_what_is_no_run_and_what_is_no_json_at_its_line() {
     let status = p.run(&["status", "--format", "json"]);
     p.file("status.json", &status.stdout);
     let run = merge(&p, "human", &["status.json".to_string()]);
-    assert_eq!(run.code, 2);
-    assert_eq!(
-        run.stderr,
-        "error: merge: status.json names no run (it has no `desired` and `partition`): only the `--format json` documents of `specctl check` and `specctl audit` merge\n"
+    refused(
+        &run,
+        "status.json names no run (it has no `desired` and `partition`): only the `--format json` documents of `specctl check` and `specctl audit` merge",
     );
     p.file("broken.json", "{\"version\": 1,\n  \"desired\": oops}\n");
     let run = merge(&p, "human", &["broken.json".to_string()]);
@@ -380,18 +367,15 @@ fn merge_refuses_what_is_no_run_and_what_is_no_json_at_its_line() {
         run.stderr
     );
     let run = merge(&p, "human", &["nowhere.json".to_string()]);
-    assert_eq!(
-        (run.code, run.stderr.as_str()),
-        (
-            2,
-            "error: merge: cannot read nowhere.json: No such file or directory (os error 2)\n"
-        )
+    refused(
+        &run,
+        "cannot read nowhere.json: No such file or directory (os error 2)",
     );
     p.file("v2.json", "{\"version\": 2}\n");
     let run = merge(&p, "human", &["v2.json".to_string()]);
-    assert_eq!(
-        run.stderr,
-        "error: merge: v2.json is a version 2 document and this specctl reads version 1: merge with the specctl that wrote it\n"
+    refused(
+        &run,
+        "v2.json is a version 2 document and this specctl reads version 1: merge with the specctl that wrote it",
     );
 }
 
@@ -491,27 +475,9 @@ fn merge_github_annotates_the_failures_and_writes_the_step_summary() {
 
 #[test]
 fn merged_human_audit_quotes_the_source_lines() {
-    let p = Project::new();
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/shop");
-    support::copy_tree(&example, p.path());
-    let mut files = Vec::new();
-    for k in 1..=2 {
-        let _ = std::fs::remove_dir_all(p.path().join(".specctl"));
-        let (file, slice) = (format!("a-{k}.json"), format!("{k}/2"));
-        let run = p.run(&[
-            "audit",
-            "--mutants",
-            "--partition",
-            &slice,
-            "--format",
-            "json",
-            "--output",
-            &file,
-        ]);
-        assert!(run.code <= 1, "{}", run.stderr);
-        files.push(file);
-    }
-    let _ = std::fs::remove_dir_all(p.path().join(".specctl"));
+    let p = example();
+    let (files, _) = slices(&p, &["audit", "--mutants"], "a", 2);
+    fresh(&p);
     let whole = p.run(&["audit", "--mutants", "--color", "never"]);
     let merged = merge(&p, "human", &files);
     assert_eq!((merged.code, merged.stdout), (1, whole.stdout));

@@ -19,13 +19,13 @@ pub fn run(cli: &Cli, args: &MergeArgs) -> Exit {
         Err(err) => return refuse(style, &err),
     };
     match joined {
-        Joined::Check(check) => match check_format(args.format) {
-            Ok(format) => render_check(cli, args, format, check),
-            Err(err) => refuse(style, &err),
+        Joined::Check(check) => match formats(args.format).0 {
+            Some(format) => render_check(cli, args, format, check),
+            None => refuse(style, &wrong(args.format, false)),
         },
-        Joined::Audit(audit) => match audit_format(args.format) {
-            Ok(format) => render_audit(cli, args, format, &audit),
-            Err(err) => refuse(style, &err),
+        Joined::Audit(audit) => match formats(args.format).1 {
+            Some(format) => render_audit(cli, args, format, &audit),
+            None => refuse(style, &wrong(args.format, true)),
         },
     }
 }
@@ -139,39 +139,32 @@ fn sources(root: &Path, audit: &crate::audit::Audit) -> BTreeMap<String, String>
     texts
 }
 
-const CHECK_FORMATS: &str = "human, json, junit or github";
-const AUDIT_FORMATS: &str = "human, json, sarif or stryker";
-
-fn check_format(format: MergeFormat) -> Result<CheckFormat, MergeError> {
-    let wrong = |format| MergeError::Format {
-        format,
-        fits: "audit",
-        kind: "check",
-        formats: CHECK_FORMATS,
-    };
+/// What `--format` is for a check and for an audit; `None` where it is not for that kind.
+fn formats(format: MergeFormat) -> (Option<CheckFormat>, Option<AuditFormat>) {
     match format {
-        MergeFormat::Human => Ok(CheckFormat::Human),
-        MergeFormat::Json => Ok(CheckFormat::Json),
-        MergeFormat::Junit => Ok(CheckFormat::Junit),
-        MergeFormat::Github => Ok(CheckFormat::Github),
-        MergeFormat::Sarif => Err(wrong("sarif")),
-        MergeFormat::Stryker => Err(wrong("stryker")),
+        MergeFormat::Human => (Some(CheckFormat::Human), Some(AuditFormat::Human)),
+        MergeFormat::Json => (Some(CheckFormat::Json), Some(AuditFormat::Json)),
+        MergeFormat::Junit => (Some(CheckFormat::Junit), None),
+        MergeFormat::Github => (Some(CheckFormat::Github), None),
+        MergeFormat::Sarif => (None, Some(AuditFormat::Sarif)),
+        MergeFormat::Stryker => (None, Some(AuditFormat::Stryker)),
     }
 }
 
-fn audit_format(format: MergeFormat) -> Result<AuditFormat, MergeError> {
-    let wrong = |format| MergeError::Format {
-        format,
-        fits: "check",
-        kind: "audit",
-        formats: AUDIT_FORMATS,
+/// `--format` for documents of the kind it is not for.
+fn wrong(format: MergeFormat, audit: bool) -> MergeError {
+    let name = clap::ValueEnum::to_possible_value(&format)
+        .map(|v| v.get_name().to_string())
+        .unwrap_or_default();
+    let (fits, kind, formats) = if audit {
+        ("check", "audit", "human, json, sarif or stryker")
+    } else {
+        ("audit", "check", "human, json, junit or github")
     };
-    match format {
-        MergeFormat::Human => Ok(AuditFormat::Human),
-        MergeFormat::Json => Ok(AuditFormat::Json),
-        MergeFormat::Sarif => Ok(AuditFormat::Sarif),
-        MergeFormat::Stryker => Ok(AuditFormat::Stryker),
-        MergeFormat::Junit => Err(wrong("junit")),
-        MergeFormat::Github => Err(wrong("github")),
+    MergeError::Format {
+        format: name,
+        fits,
+        kind,
+        formats,
     }
 }

@@ -55,7 +55,7 @@ pub enum MergeError {
         "merge: --format {format} is for {fits} documents; {kind} documents merge as {formats}"
     )]
     Format {
-        format: &'static str,
+        format: String,
         fits: &'static str,
         kind: &'static str,
         formats: &'static str,
