@@ -355,16 +355,16 @@ fn merge_refuses_what_is_no_run_and_what_is_no_json_at_its_line() {
     p.file("broken.json", "{\"version\": 1,\n  \"desired\": oops}\n");
     let run = merge(&p, "human", &["broken.json".to_string()]);
     assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("broken.json:2:14"),
-        "the position is named: {}",
-        run.stderr
-    );
-    assert!(
-        run.stderr
-            .contains("not a JSON document of `specctl check` or `specctl audit`: expected value"),
-        "{}",
-        run.stderr
+    assert_eq!(
+        run.stderr,
+        "  × broken.json:2:14: not a JSON document of `specctl check` or `specctl audit`: expected value
+   ╭─[broken.json:2:14]
+ 1 │ {\"version\": 1,
+ 2 │   \"desired\": oops}
+   ·              ──┬──
+   ·                ╰── here
+   ╰────
+"
     );
     let run = merge(&p, "human", &["nowhere.json".to_string()]);
     refused(
@@ -382,22 +382,27 @@ fn merge_refuses_what_is_no_run_and_what_is_no_json_at_its_line() {
 #[test]
 fn a_bad_partition_is_refused_with_what_to_write() {
     let p = shop();
-    let run = p.run(&["check", "--partition", "5/4"]);
-    assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains(
-            "invalid value '5/4' for '--partition <K/N>': `5/4`: there is no slice 5 of 4, K must be 1 to 4"
-        ),
-        "{}",
-        run.stderr
+    let refused = |args: &[&str], message: &str| {
+        let run = p.run(args);
+        assert_eq!(
+            (run.code, run.stderr.as_str()),
+            (
+                2,
+                format!("error: {message}\n\nFor more information, try '--help'.\n").as_str()
+            )
+        );
+    };
+    refused(
+        &["check", "--partition", "5/4"],
+        "invalid value '5/4' for '--partition <K/N>': `5/4`: there is no slice 5 of 4, K must be 1 to 4",
     );
-    let run = p.run(&["audit", "--partition", "two"]);
-    assert_eq!(run.code, 2);
-    assert!(
-        run.stderr
-            .contains("`two` is not a slice: write K/N, e.g. 2/4 for the second of four slices"),
-        "{}",
-        run.stderr
+    refused(
+        &["audit", "--partition", "two"],
+        "invalid value 'two' for '--partition <K/N>': `two` is not a slice: write K/N, e.g. 2/4 for the second of four slices",
+    );
+    refused(
+        &["check", "--partition", "0/3"],
+        "invalid value '0/3' for '--partition <K/N>': `0/3`: slices are counted from 1, so K must be 1 to N",
     );
 }
 
