@@ -185,8 +185,8 @@ one run: the same desired state (the same items, and for an audit the same mutan
 1 to N exactly once; merge says which slice is missing or given twice. Runs nothing. Human and \
 audit output quote source lines from the project (-C DIR) where its files are there.\n\n\
 Exit codes: as `check` (0 every item holds; 1 some does not; 2 some slice had invalid input) or \
-`audit` (0 no finding of severity error; 1 some) would on the joined run; 2 the documents are \
-not the slices of one run, or cannot be read.",
+`audit` (0 no finding of severity error; 1 some; 130 a slice was cut off by Ctrl-C) would on \
+the joined run; 2 the documents are not the slices of one run, or cannot be read.",
         after_help = "Examples:\n  specctl check --partition 1/2 --format json --output check-1.json   (machine 1)\n  \
 specctl check --partition 2/2 --format json --output check-2.json   (machine 2)\n  \
 specctl merge check-*.json                     one report of both\n  \

@@ -400,6 +400,14 @@ fn a_bad_partition_is_refused_with_what_to_write() {
         &["audit", "--partition", "two"],
         "invalid value 'two' for '--partition <K/N>': `two` is not a slice: write K/N, e.g. 2/4 for the second of four slices",
     );
+    let run = p.run(&["audit", "--partition", "1/2", "--adversary", "strong"]);
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            2,
+            "error: the argument '--partition <K/N>' cannot be used with '--adversary <TIER>'\n\nUsage: specctl audit --partition <K/N> [FILTER]...\n\nFor more information, try '--help'.\n"
+        )
+    );
     refused(
         &["check", "--partition", "0/3"],
         "invalid value '0/3' for '--partition <K/N>': `0/3`: slices are counted from 1, so K must be 1 to N",

@@ -362,6 +362,26 @@ mod tests {
     }
 
     #[test]
+    fn an_item_read_back_from_its_json_shows_the_same() {
+        let text = "@shop\nFeature: Shop\n  Scenario: Buy\n    Given a shop with:\n      | fruit |\n      | apple |\n    Then I pay\n      \"\"\"\n      5\n      \"\"\"\n";
+        let mut items = fixture::spec("specs/shop.feature", text);
+        items.push(fixture::aspect("pure", "evidence/pure.sh"));
+        for item in items {
+            let shown = serde_json::to_value(&item).unwrap();
+            let read: Item = serde_json::from_value(shown.clone()).unwrap();
+            assert_eq!(serde_json::to_value(&read).unwrap(), shown);
+            assert_eq!((read.id.as_str(), read.line), (item.id.as_str(), item.line));
+        }
+        let shown = serde_json::json!({"id": "x", "kind": "rule", "file": "f", "line": 1,
+            "name": "x", "tags": [], "evidence": null, "generation": "g"});
+        let err = serde_json::from_value::<Item>(shown).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown variant `rule`, expected `scenario` or `aspect`"
+        );
+    }
+
+    #[test]
     fn repeated_ids_get_numbered_suffixes_in_file_order() {
         let mut items = vec![item("f::a"), item("f::b"), item("f::a"), item("f::a")];
         disambiguate_ids(&mut items);

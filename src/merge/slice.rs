@@ -145,3 +145,53 @@ fn without_position(err: &serde_json::Error) -> String {
         None => text,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_document_says_its_run_and_its_kind() {
+        let check = r#"{"version": 1, "desired": "d", "partition": {"k": 2, "n": 3},
+            "summary": {"total": 0, "duration_ms": 5}, "items": [], "errors": [], "warnings": []}"#;
+        let slice = Slice::parse("c.json", check).unwrap();
+        assert_eq!(
+            slice.run,
+            Run {
+                desired: "d".into(),
+                partition: crate::partition::Partition { k: 2, n: 3 }
+            }
+        );
+        assert!(
+            matches!(slice.body, Body::Check(CheckSlice { ref items, .. }) if items.is_empty())
+        );
+        let audit = r#"{"version": 1, "desired": "d", "partition": {"k": 1, "n": 1},
+            "summary": {"duration_ms": 9, "baseline_ms": null, "interrupted": false},
+            "findings": [], "mutants": [], "adversary": [], "warnings": ["w"]}"#;
+        let Body::Audit(audit) = Slice::parse("a.json", audit).unwrap().body else {
+            panic!("an audit document is an audit");
+        };
+        assert_eq!(
+            (audit.duration_ms, audit.warnings),
+            (9, vec!["w".to_string()])
+        );
+    }
+
+    #[test]
+    fn a_document_of_no_run_or_no_slice_is_refused() {
+        let status = r#"{"version": 1, "summary": {"total": 0}, "items": []}"#;
+        assert_eq!(
+            Slice::parse("s.json", status).unwrap_err().to_string(),
+            "merge: s.json names no run (it has no `desired` and `partition`): only the `--format json` documents of `specctl check` and `specctl audit` merge"
+        );
+        let beyond = r#"{"version": 1, "desired": "d", "partition": {"k": 3, "n": 2}}"#;
+        assert_eq!(
+            Slice::parse("b.json", beyond).unwrap_err().to_string(),
+            "b.json:1:1: `3/2` is not a slice"
+        );
+        let MergeError::Parse(at) = Slice::parse("t.json", "[1,\n 2").unwrap_err() else {
+            panic!("not JSON is a parse error");
+        };
+        assert_eq!((at.file.as_str(), at.line, at.column), ("t.json", 2, 2));
+    }
+}
