@@ -483,6 +483,20 @@ impl Cli {
     }
 }
 
+impl MergeFormat {
+    /// The name `--format` takes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MergeFormat::Human => "human",
+            MergeFormat::Json => "json",
+            MergeFormat::Junit => "junit",
+            MergeFormat::Github => "github",
+            MergeFormat::Sarif => "sarif",
+            MergeFormat::Stryker => "stryker",
+        }
+    }
+}
+
 impl WatchArgs {
     pub fn on_busy(&self) -> OnBusy {
         match self.on_busy_arg {
@@ -507,5 +521,13 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn each_merge_format_is_named_as_format_takes_it() {
+        for format in MergeFormat::value_variants() {
+            let name = format.to_possible_value().map(|v| v.get_name().to_string());
+            assert_eq!(name.as_deref(), Some(format.as_str()));
+        }
     }
 }

@@ -153,9 +153,7 @@ fn formats(format: MergeFormat) -> (Option<CheckFormat>, Option<AuditFormat>) {
 
 /// `--format` for documents of the kind it is not for.
 fn wrong(format: MergeFormat, audit: bool) -> MergeError {
-    let name = clap::ValueEnum::to_possible_value(&format)
-        .map(|v| v.get_name().to_string())
-        .unwrap_or_default();
+    let name = format.as_str().to_string();
     let (fits, kind, formats) = if audit {
         ("check", "audit", "human, json, sarif or stryker")
     } else {
