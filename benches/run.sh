@@ -6,7 +6,7 @@
 #   benches/run.sh --tiny      every benchmark at a tiny size, in seconds, only to keep them
 #                              working (CI): it never judges speed
 #   benches/run.sh --only overhead,prompt    a subset, by name:
-#                              parse overhead batching prompt growth watch audit mutmut fanout
+#                              parse overhead batching prompt growth store watch audit mutmut fanout
 #   benches/run.sh --runs N    timed runs per side (the median is reported; default 7, tiny 1;
 #                              audit and mutmut take at most 3: each of their runs is many)
 #   benches/run.sh --strict    exit 1 when a goal is missed (never with --tiny)
@@ -47,7 +47,7 @@ done
 runs=${runs:-$((tiny ? 1 : 7))}
 
 # Every benchmark, in table order.
-BENCHMARKS=(parse overhead batching prompt growth watch audit mutmut fanout)
+BENCHMARKS=(parse overhead batching prompt growth store watch audit mutmut fanout)
 if [[ -n $only ]]; then IFS=', ' read -r -a BENCHMARKS <<< "$only"; fi
 
 work=$root/target/tmp/bench-run
@@ -323,6 +323,28 @@ bench_growth() {
     "$(calc '%.1fx' "${peak[$last]} / ${peak[$prev]}") for $((last / prev))x" "-"
   row "growth: check time, $(k $last) scen" "- (shows growth)" "$(ms "${cmed[$last]}") ms" "$(ms "${cmed[$prev]}") ms at $(k $prev)" \
     "$(calc '%.1fx' "${cmed[$last]} / ${cmed[$prev]}") for $((last / prev))x" "-"
+}
+
+# ---------------------------------------------------------------- the store's bound
+
+# The size of .specctl/ (state.db and its WAL) after 100 checks and after 1,000 of a project of
+# 100 scenarios, 10 of them failing, with the default `store.keep: 100`: the same, within 10%.
+bench_store() {
+  local few=100 many=1000 p i few_bytes=0 many_bytes
+  ((tiny)) && few=5 many=20
+  p=$(project store --files 10 --scenarios 10 --fail-count 10) || return 1
+  rm -rf "$p/.specctl"
+  ((tiny)) && printf 'store:\n  keep: 5\n' >> "$p/specctl.yaml"
+  store_bytes() { cat "$p/.specctl/state.db" "$p/.specctl/state.db-wal" 2> /dev/null | wc -c; }
+  for ((i = 1; i <= many; i++)); do
+    "$bin" -C "$p" check --quiet > /dev/null 2>&1
+    (($? > 1)) && { say "  store: check $i failed"; return 1; }
+    ((i == few)) && few_bytes=$(store_bytes)
+  done
+  many_bytes=$(store_bytes)
+  say "  store: $((few_bytes / 1024)) KB after $few checks, $((many_bytes / 1024)) KB after $many"
+  row "store: size after $(k $many) checks" "<= 1.1x its size after $few" "$((many_bytes / 1024)) KB" \
+    "$((few_bytes / 1024)) KB after $few" "$(calc '%.2fx' "$many_bytes / $few_bytes")" "$(yesno "$many_bytes <= 1.1 * $few_bytes")"
 }
 
 # ---------------------------------------------------------------- 4. watch latency
@@ -626,7 +648,7 @@ load=$(cut -d' ' -f1-3 /proc/loadavg 2> /dev/null)
 failed=()
 for b in "${BENCHMARKS[@]}"; do
   if ! declare -F "bench_$b" > /dev/null; then
-    say "run.sh: no benchmark called $b (names: parse overhead batching prompt growth watch audit mutmut fanout)"
+    say "run.sh: no benchmark called $b (names: parse overhead batching prompt growth store watch audit mutmut fanout)"
     failed+=("$b")
     continue
   fi

@@ -153,3 +153,13 @@ Feature: Check the evidence
     Then the exit code is 0
     And stderr contains "specs/broken.feature:4:"
     And stderr contains "(outside the selection, so not checked now)"
+
+  Scenario: Explain shows one item's text, evidence and verdict history, newest first
+    Given I ran "specctl check"
+    When I run "specctl explain 'specs/shop.feature::Pay too much'"
+    Then the exit code is 0
+    And stdout contains "Scenario: Pay too much"
+    And stdout contains "evidence: runner `default`: `./run-specs.sh {report}`"
+    And stdout contains "last: fail at "
+    And stdout contains "history (1, newest first):"
+    And stdout contains "fail      expected to pay 5, paid 2"

@@ -70,6 +70,17 @@ otherwise; 2 invalid input."
     )]
     Status(StatusArgs),
 
+    /// One item, whole: its text, its evidence, its last output and its verdict history
+    #[command(
+        long_about = "One item, whole: its spec text (steps, tables, doc strings) or aspect body, \
+the evidence that proves it, its last observed verdict with the output excerpt, and its verdict \
+history from the store, newest first. It runs nothing: run `specctl check ID` first to observe \
+it anew.",
+        after_help = "Examples:\n  specctl explain 'specs/shop.feature::Add 2 and 2'\n  specctl explain aspect:no-secrets --format json\n\n\
+Exit status: 0 shown; 2 no such item, or the project or store cannot be read."
+    )]
+    Explain(ExplainArgs),
+
     /// Observe, then show the delta and the exact prompt the first agent turn would get
     #[command(
         long_about = "Observe once, then show the delta (every selected item that does not \
@@ -405,6 +416,21 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub selection: Selection,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The item's id, as `specctl list` shows it
+    #[arg(value_name = "ID")]
+    pub id: String,
+
+    /// How many observations of its history to show
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub history: usize,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

@@ -28,6 +28,24 @@ pub struct Config {
     /// TOKEN, SECRET, PASSWORD or KEY.
     pub redact: Vec<String>,
     pub audit: Audit,
+    pub store: StoreSettings,
+}
+
+/// `store:`, how much of the past `.specctl/state.db` keeps.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StoreSettings {
+    /// Observations kept per item, newest first; older ones go, except each change of verdict,
+    /// which is kept for good (the history `explain` shows).
+    pub keep: usize,
+}
+
+impl Default for StoreSettings {
+    fn default() -> Self {
+        StoreSettings {
+            keep: crate::store::KEEP,
+        }
+    }
 }
 
 /// `audit:`, what `specctl audit --mutants` changes.
@@ -48,6 +66,7 @@ impl Default for Config {
             reconcile: Reconcile::default(),
             redact: Vec::new(),
             audit: Audit::default(),
+            store: StoreSettings::default(),
         }
     }
 }
@@ -182,6 +201,17 @@ pub enum AgentKind {
     Command,
 }
 
+impl AgentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgentKind::Claude => "claude",
+            AgentKind::Codex => "codex",
+            AgentKind::Aider => "aider",
+            AgentKind::Command => "command",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Reconcile {
@@ -312,6 +342,7 @@ impl Config {
                 ));
             }
         }
+        check_aider_prompt(&self.agents, text)?;
         for (name, runner) in &self.evidence {
             if runner.report != ReportFormat::ExitCode
                 && !runner.run.contains("{report}")
@@ -415,6 +446,36 @@ impl Config {
     }
 }
 
+/// Aider takes each line of stdin as a message of its own: a prompt must reach it whole, as
+/// a file.
+fn check_aider_prompt(agents: &[AgentTier], text: &str) -> Result<(), InputError> {
+    for agent in agents {
+        if agent.kind == AgentKind::Aider && !agent.run.contains("{prompt_file}") {
+            let line = line_of(text, &format!("name: {}", agent.name), 1);
+            let line = line_after(text, line, "run:");
+            return Err(InputError::new(
+                FILE_NAME,
+                line,
+                1,
+                format!(
+                    "agent `{}` is kind aider but its `run` has no {{prompt_file}}: aider reads each line of stdin as its own message, so give it the prompt as a file, e.g. `aider --message-file {{prompt_file}} --yes-always --no-auto-commits`",
+                    agent.name
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The first line at or after `from` that holds `needle` (else `from`): a tier's `run:`.
+fn line_after(text: &str, from: usize, needle: &str) -> usize {
+    text.lines()
+        .enumerate()
+        .skip(from.saturating_sub(1))
+        .find(|(_, l)| l.contains(needle))
+        .map_or(from, |(i, _)| i + 1)
+}
+
 /// The line of the `nth` occurrence of `needle`, for checks made after deserializing.
 fn line_of(text: &str, needle: &str, nth: usize) -> usize {
     text.lines()
@@ -458,6 +519,19 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn the_store_keeps_a_hundred_unless_told_and_a_typo_is_an_error_at_its_line() {
+        assert_eq!(Config::default().store.keep, 100);
+        assert_eq!(Config::parse("store:\n  keep: 5\n").unwrap().store.keep, 5);
+        let err = Config::parse("store:\n  kept: 5\n").unwrap_err();
+        assert_eq!(err.line, 2, "{}", err.message);
+        assert!(
+            err.message.contains("unknown field `kept`"),
+            "{}",
+            err.message
+        );
+    }
 
     #[test]
     fn an_absent_or_empty_file_is_the_default() {
@@ -532,5 +606,18 @@ mod tests {
         let err = Config::parse("agents:\n  - name: a\n    run: x\n  - name: a\n    run: y\n")
             .unwrap_err();
         assert_eq!(err.line, 4);
+    }
+
+    #[test]
+    fn an_aider_tier_must_take_its_prompt_as_a_file() {
+        let text = "agents:\n  - name: fast\n    kind: claude\n    run: claude -p\n  - name: local\n    kind: aider\n    run: aider --yes-always\n";
+        let err = Config::parse(text).unwrap_err();
+        assert_eq!((err.line, err.column), (7, 1));
+        assert_eq!(
+            err.message,
+            "agent `local` is kind aider but its `run` has no {prompt_file}: aider reads each line of stdin as its own message, so give it the prompt as a file, e.g. `aider --message-file {prompt_file} --yes-always --no-auto-commits`"
+        );
+        let ok = text.replace("aider --yes-always", "aider --message-file {prompt_file}");
+        assert_eq!(Config::parse(&ok).unwrap().agents[1].kind, AgentKind::Aider);
     }
 }

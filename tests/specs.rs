@@ -242,13 +242,37 @@ fn unescape(text: &str) -> Vec<u8> {
     out
 }
 
+/// A command line's words, split at spaces outside single quotes (an id has spaces).
+fn words_of(command: &str) -> Vec<String> {
+    let (mut words, mut word, mut quoted) = (Vec::new(), String::new(), false);
+    for c in command.chars() {
+        match c {
+            '\'' => quoted = !quoted,
+            ' ' if !quoted => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            _ => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
 #[given(expr = "I ran {string}")]
 #[when(expr = "I run {string}")]
 fn i_run(world: &mut Cli, command: String) {
-    let mut words = command.split_whitespace();
-    assert_eq!(words.next(), Some("specctl"), "steps run specctl only");
+    let words = words_of(&command);
+    assert_eq!(
+        words.first().map(String::as_str),
+        Some("specctl"),
+        "steps run specctl only"
+    );
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_specctl"))
-        .args(words)
+        .args(&words[1..])
         .current_dir(world.dir.path())
         .env("NO_COLOR", "1")
         .output()

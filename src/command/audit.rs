@@ -38,7 +38,7 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> Exit {
     let root = &loaded.project.root;
     let documents = specs::documents(root, &loaded.project.config, &items);
     audit.findings = crate::audit::rules::check(&items, &documents, &loaded.project.config);
-    let mut store = Store::open(root);
+    let mut store = Store::open(root).map(|s| s.keeping(loaded.project.config.store.keep));
     let mut red = red_items(&store, &mut audit.warnings);
     let invalid = loaded.project.config_error.is_some() || !loaded.state.errors.is_empty();
     let mut signal = None;

@@ -32,8 +32,10 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Exit {
     let duration_ms = started.elapsed().as_millis() as u64;
     let mut warnings = loaded.state.warnings.clone();
     warnings.extend(observed.warnings.iter().cloned());
-    let recorded =
-        Store::open(&loaded.project.root).and_then(|mut s| s.record(&observed.observations));
+    let recorded = Store::open(&loaded.project.root).and_then(|s| {
+        s.keeping(loaded.project.config.store.keep)
+            .record(&observed.observations)
+    });
     if let Err(err) = recorded {
         warnings.push(err.to_string());
     }

@@ -98,13 +98,13 @@ pub fn overview(
     for t in turns {
         let _ = writeln!(
             out,
-            "  turn {}  {}  {}  {}  {}  ${:.4}  {}",
+            "  turn {}  {}  {}  {}  {}  {}  {}",
             t.number,
             t.tier,
             t.phase,
             t.state,
             t.agent_end.as_deref().unwrap_or("agent did not finish"),
-            t.cost_usd.unwrap_or(0.0),
+            self_report(t),
             t.items.join(", ")
         );
         for g in &t.gates {
@@ -173,6 +173,19 @@ fn review_detail(r: &ReviewRow, style: Style) -> String {
     out
 }
 
+/// What the agent reported of its own turn: cost, its own turns, tokens and session id, each
+/// "—" where it reported none (codex reports no dollars; a plain command reports nothing).
+pub fn self_report(t: &TurnRow) -> String {
+    let or_dash = |v: Option<String>| v.unwrap_or_else(|| "—".into());
+    format!(
+        "cost {}  agent turns {}  tokens {}  session {}",
+        or_dash(t.cost_usd.map(|c| format!("${c:.4}"))),
+        or_dash(t.agent_turns.map(|n| n.to_string())),
+        or_dash(t.tokens.map(|n| n.to_string())),
+        or_dash(t.agent_session.clone())
+    )
+}
+
 pub fn detail(t: &TurnRow, style: Style) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -187,8 +200,9 @@ pub fn detail(t: &TurnRow, style: Style) -> String {
     let _ = writeln!(out, "items: {}", t.items.join(", "));
     let _ = writeln!(
         out,
-        "agent: {}",
-        t.agent_end.as_deref().unwrap_or("did not finish")
+        "agent: {}; {}",
+        t.agent_end.as_deref().unwrap_or("did not finish"),
+        self_report(t)
     );
     if let Some(b) = &t.before_ref {
         let _ = writeln!(

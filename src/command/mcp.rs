@@ -139,7 +139,7 @@ impl Specctl {
     }
 
     #[tool(
-        description = "One item: its spec text or aspect body, its evidence, its last verdict and output"
+        description = "One item: its spec text or aspect body, its evidence, its last verdict and output, and its verdict history (the JSON document of `specctl explain ID`)"
     )]
     async fn explain(
         &self,
@@ -147,29 +147,10 @@ impl Specctl {
         ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResult, ErrorData> {
         let one = Selection {
-            filters: vec![e.id.clone()],
+            filters: vec![e.id],
             tags: None,
         };
-        let listed = self.json(&["list"], &one, ctx.clone()).await?;
-        let item = listed["items"]
-            .as_array()
-            .and_then(|items| items.iter().find(|i| i["id"] == e.id.as_str()))
-            .cloned()
-            .ok_or_else(|| {
-                ErrorData::invalid_params(
-                    format!("no item `{}`: call `list` for the ids there are", e.id),
-                    None,
-                )
-            })?;
-        let status = self.json(&["status"], &one, ctx).await?;
-        let last = status["items"]
-            .as_array()
-            .and_then(|items| items.iter().find(|i| i["id"] == e.id.as_str()))
-            .cloned()
-            .unwrap_or_default();
-        Ok(CallToolResult::structured(
-            serde_json::json!({"version": 1, "item": item, "last": last}),
-        ))
+        self.document(&["explain"], &one, ctx).await
     }
 }
 

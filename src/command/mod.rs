@@ -3,6 +3,7 @@
 pub mod adversary;
 pub mod audit;
 pub mod check;
+pub mod explain;
 pub mod init;
 pub mod list;
 pub mod log;
@@ -30,6 +31,7 @@ pub fn run(cli: &Cli) -> Exit {
         Command::List(args) => list::run(cli, args),
         Command::Check(args) => check::run(cli, args),
         Command::Status(args) => status::run(cli, args),
+        Command::Explain(args) => explain::run(cli, args),
         Command::Plan(args) => plan::run(cli, args),
         Command::Reconcile(args) => reconcile::run(cli, args),
         Command::Watch(args) => watch::run(cli, args),

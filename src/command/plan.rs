@@ -63,6 +63,7 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> Exit {
                 "prompt": prompt,
                 "prompt_bytes": prompt.len(),
                 "review": review.as_ref().map(|(tier, p)| json!({"tier": tier, "prompt": p})),
+                "tiers": tiers_of(config),
             });
             print(&format!(
                 "{}\n",
@@ -79,6 +80,7 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> Exit {
                     p.len()
                 ));
             }
+            out.push_str(&tiers_human(config, style));
             if config.agents.is_empty() {
                 out.push_str("\nnote: no agent is configured, so `specctl reconcile` would refuse to start; see `specctl reconcile --help`\n");
             }
@@ -86,6 +88,47 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> Exit {
         }
     }
     Exit::Failure
+}
+
+/// Each tier with the exact command line its turns run (`{prompt_file}` stays as written:
+/// it names a file made per turn) and whether the prompt goes on stdin.
+fn tiers_of(config: &crate::config::Config) -> Vec<Value> {
+    config
+        .agents
+        .iter()
+        .map(|t| {
+            json!({
+                "name": t.name,
+                "kind": t.kind.as_str(),
+                "run": t.run,
+                "prompt_on": if t.run.contains("{prompt_file}") { "{prompt_file}" } else { "stdin" },
+                "timeout_s": t.timeout.as_secs(),
+            })
+        })
+        .collect()
+}
+
+fn tiers_human(config: &crate::config::Config, style: Style) -> String {
+    if config.agents.is_empty() {
+        return String::new();
+    }
+    let mut out = format!("\n\n{}\n", style.bold("agent tiers, in escalation order"));
+    for (i, t) in config.agents.iter().enumerate() {
+        let on = if t.run.contains("{prompt_file}") {
+            "the prompt in {prompt_file}"
+        } else {
+            "the prompt on stdin"
+        };
+        out.push_str(&format!(
+            "  {}. {} ({}, {on}, timeout {}): {}\n",
+            i + 1,
+            t.name,
+            t.kind.as_str(),
+            humantime::format_duration(t.timeout),
+            t.run
+        ));
+    }
+    out
 }
 
 /// Every selected item that does not hold, with its verdict and message.

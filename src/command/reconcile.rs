@@ -164,15 +164,24 @@ pub(crate) fn line(event: &Event, style: Style) -> String {
             end,
             took,
             cost_usd,
+            failed,
         } => {
             let cost = cost_usd.map(|c| format!(", ${c:.4}")).unwrap_or_default();
-            format!("  agent {} in {:.1}s{cost}", end.describe(), took.as_secs_f64())
+            let mut line = format!("  agent {} in {:.1}s{cost}", end.describe(), took.as_secs_f64());
+            if let Some(why) = failed {
+                line.push_str(&format!(
+                    "\n  {} {why} (not a stall of the code)",
+                    style.red("agent failed:")
+                ));
+            }
+            line
         }
         gated @ (Event::ProtectedUndone { .. }
         | Event::ProtectedRestored { .. }
         | Event::RolledBack { .. }
         | Event::SurvivorsEnded { .. }
-        | Event::Escalated { .. }) => gate_line(gated, style),
+        | Event::Escalated { .. }
+        | Event::TierSkipped { .. }) => gate_line(gated, style),
         reviewed @ (Event::Reviewed { .. } | Event::ReviewerUndone { .. }) => {
             review_line(reviewed, style)
         }
@@ -261,6 +270,13 @@ fn gate_line(event: &Event, style: Style) -> String {
         Event::Escalated { why, to } => format!(
             "  {} {why}: escalating to agent `{to}`",
             style.yellow("escalate:")
+        ),
+        Event::TierSkipped { tier, why, to } => format!(
+            "  {} agent `{tier}` is skipped: {why}{}",
+            style.yellow("skip:"),
+            to.as_deref()
+                .map(|t| format!("; agent `{t}` takes over"))
+                .unwrap_or_else(|| "; no agent tier is left".into())
         ),
         // `line` sends only the events above here.
         _ => String::new(),

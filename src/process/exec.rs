@@ -48,7 +48,8 @@ pub async fn exec(
     mut interrupt: watch::Receiver<bool>,
 ) -> Result<ExecOutput, ExecError> {
     let program = job.program.to_string();
-    let mut child = tokio::process::Command::new(job.program)
+    let mut command = tokio::process::Command::new(job.program);
+    command
         .args(job.args)
         .current_dir(job.cwd)
         .envs(job.env.iter().copied())
@@ -56,19 +57,15 @@ pub async fn exec(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0)
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|source| ExecError::NotStarted {
-            program: program.clone(),
-            source,
+        .kill_on_drop(true);
+    let mut child =
+        super::registry::spawn_recorded(job.registry, &mut command).map_err(|source| {
+            ExecError::NotStarted {
+                program: program.clone(),
+                source,
+            }
         })?;
     let pgid = child.id().map(|id| id as i32);
-    if let (Some(registry), Some(pgid)) = (job.registry, pgid)
-        && let Err(source) = registry.record(pgid)
-    {
-        super::group::kill_now(pgid);
-        return Err(ExecError::NotStarted { program, source });
-    }
     let mut stdout = child.stdout.take();
     let mut stderr = child.stderr.take();
     let run = async {

@@ -136,16 +136,8 @@ fn start(job: &Job<'_>) -> std::io::Result<Running> {
         .stderr(Stdio::piped())
         .process_group(0)
         .kill_on_drop(true);
-    let mut child = command.spawn()?;
+    let mut child = registry::spawn_recorded(job.registry, &mut command)?;
     let pgid = child.id().map(|id| id as i32);
-    if let (Some(registry), Some(pgid)) = (job.registry, pgid) {
-        // A group that cannot be kept track of must not run: a kill -9 of specctl would leave
-        // it running for good.
-        if let Err(err) = registry.record(pgid) {
-            group::kill_now(pgid);
-            return Err(err);
-        }
-    }
     let writer = match (child.stdin.take(), job.stdin) {
         (Some(mut pipe), Some(text)) => {
             let text = text.to_owned();

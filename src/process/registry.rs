@@ -18,6 +18,24 @@ impl Registry {
         Registry { dir }
     }
 
+    /// Marks a start before its spawn: a kill -9 of specctl between the spawn and
+    /// [`Registry::record`] leaves a group that no record names, but whose processes carry
+    /// `MARK=<the returned mark>` in their environment, so the next sweep finds them anyway.
+    pub fn reserve(&self) -> std::io::Result<String> {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        std::fs::create_dir_all(&self.dir)?;
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let me = std::process::id();
+        let mark = format!("{me}-{}-{n}", start_time(me as i32).unwrap_or(0));
+        std::fs::write(self.dir.join(format!("{PENDING}{mark}")), "")?;
+        Ok(mark)
+    }
+
+    /// The start marked `mark` was recorded (or never spawned): its mark is no longer needed.
+    pub fn settle(&self, mark: &str) {
+        let _ = std::fs::remove_file(self.dir.join(format!("{PENDING}{mark}")));
+    }
+
     /// Records the group `pgid` started; an error means it could not be kept track of.
     pub fn record(&self, pgid: i32) -> std::io::Result<()> {
         std::fs::create_dir_all(&self.dir)?;
@@ -42,11 +60,16 @@ impl Registry {
             Err(err) => return Err(err),
         };
         for entry in entries.flatten() {
-            let Some(pgid) = entry
-                .file_name()
-                .to_str()
-                .and_then(|n| n.parse::<i32>().ok())
-            else {
+            let name = entry.file_name();
+            if let Some(mark) = name.to_str().and_then(|n| n.strip_prefix(PENDING)) {
+                for pgid in marked_groups(mark) {
+                    end(pgid).await;
+                    ended.push(pgid);
+                }
+                let _ = std::fs::remove_file(entry.path());
+                continue;
+            }
+            let Some(pgid) = name.to_str().and_then(|n| n.parse::<i32>().ok()) else {
                 continue;
             };
             let start = std::fs::read_to_string(entry.path())
@@ -63,6 +86,59 @@ impl Registry {
         ended.sort();
         Ok(ended)
     }
+}
+
+/// Spawns `command` (already in a group of its own) recorded in `registry`, when there is
+/// one, so that no kill -9 of specctl, however timed, leaves the group running unnoticed. A
+/// group that cannot be recorded is killed: nothing may run that a later run could not end.
+pub(crate) fn spawn_recorded(
+    registry: Option<&Registry>,
+    command: &mut tokio::process::Command,
+) -> std::io::Result<tokio::process::Child> {
+    let Some(registry) = registry else {
+        return command.spawn();
+    };
+    let mark = registry.reserve()?;
+    command.env(MARK, &mark);
+    let recorded = command.spawn().and_then(|child| {
+        if let Some(pgid) = child.id().map(|id| id as i32)
+            && let Err(err) = registry.record(pgid)
+        {
+            super::group::kill_now(pgid);
+            return Err(err);
+        }
+        Ok(child)
+    });
+    registry.settle(&mark);
+    recorded
+}
+
+/// The environment entry that marks the processes of a start (see [`Registry::reserve`]).
+pub const MARK: &str = "SPECCTL_GROUP_MARK";
+
+/// A reservation's file name: this prefix, then the mark.
+const PENDING: &str = "pending-";
+
+/// The groups of the live processes whose environment carries `MARK=mark`.
+fn marked_groups(mark: &str) -> Vec<i32> {
+    let needle = format!("{MARK}={mark}");
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    let mut groups: Vec<i32> = procs
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|env| env.split(|b| *b == 0).any(|kv| kv == needle.as_bytes()))
+        })
+        // SAFETY: getpgid(2) reads a process's group id and touches no memory.
+        .map(|pid| unsafe { libc::getpgid(pid) })
+        .filter(|pgid| *pgid > 0)
+        .collect();
+    groups.sort();
+    groups.dedup();
+    groups
 }
 
 /// Whether group `pgid` is still the one recorded: its leader alive with the recorded start
@@ -178,5 +254,33 @@ mod tests {
             0
         );
         assert_eq!(registry.end_survivors().await.unwrap(), Vec::<i32>::new());
+    }
+
+    #[tokio::test]
+    async fn a_group_spawned_but_never_recorded_is_found_by_its_mark() {
+        // specctl killed between the spawn and the record: only the reservation is left.
+        let dir = tempfile::tempdir().unwrap();
+        let registry = Registry::new(dir.path().join("groups"));
+        let mark = registry.reserve().unwrap();
+        let mut child = std::process::Command::new("sh")
+            .args(["-c", "sleep 30 & sleep 30; wait"])
+            .env(MARK, &mark)
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        let pgid = child.id() as i32;
+        assert_eq!(registry.end_survivors().await.unwrap(), [pgid]);
+        child.wait().unwrap();
+        assert!(
+            !super::super::group_alive(pgid),
+            "the unrecorded group is gone"
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("groups"))
+                .unwrap()
+                .count(),
+            0,
+            "the reservation is dropped"
+        );
     }
 }

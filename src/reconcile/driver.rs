@@ -6,6 +6,7 @@ use super::decide::{Action, Budget, StopReason, decide};
 use super::delta::Phase;
 use super::error::{Policy, ReconcileError, error_policy};
 use super::event::Event;
+use super::failure::{self, Handover};
 use super::gate::{self, AgentSaid, Gate, Limits, Protection};
 use super::lock::RunLock;
 use super::observer::{self, Evidence, Observer};
@@ -61,7 +62,7 @@ pub async fn reconcile(
     emit: &mut dyn FnMut(Event),
 ) -> Result<End, ReconcileError> {
     let _lock = RunLock::take(s.root)?;
-    let store = Store::open(s.root)?;
+    let store = Store::open(s.root)?.keeping(s.config.store.keep);
     // One agent per tree: whatever a killed run left running ends before anything starts.
     let registry = Arc::new(crate::process::registry_of(s.root));
     let ended = registry
@@ -287,6 +288,7 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
             is_error: run.report.is_error,
             summary: &run.report.summary,
             timeout: turn.timeout,
+            failure: failure::classify(&run.end, &run.report, turn.timeout),
         };
         let mut desired = pass.desired_files();
         desired.extend(desired_files(self.s.root, self.s.config));
@@ -348,6 +350,7 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
             is_error: false,
             summary: &summary,
             timeout: turn.timeout,
+            failure: None,
         };
         // The turn's own starting state is gone with the killed run: every spec and aspect
         // file there is now is desired state.
@@ -410,6 +413,9 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
             agent_output: None,
             agent_summary: None,
             cost_usd: None,
+            agent_turns: None,
+            agent_session: None,
+            tokens: None,
             duration_ms: None,
             gates: Vec::new(),
             before_ref: W::id(&before),
@@ -472,6 +478,7 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
         row.agent_output = Some(run.output.clone());
         row.agent_summary = Some(run.report.summary.clone());
         row.cost_usd = run.report.cost_usd;
+        record_report(row, &run);
         row.duration_ms = Some(run.duration.as_millis() as u64);
         row.after_ref = after.as_ref().ok().and_then(W::id);
         row.state = if interrupted {
@@ -500,6 +507,7 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
             end: run.end.clone(),
             took: run.duration,
             cost_usd: run.report.cost_usd,
+            failed: failure::classify(&run.end, &run.report, turn.timeout).map(|f| f.to_string()),
         });
         Ok((turn, run, after))
     }
@@ -775,6 +783,7 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
         said: AgentSaid<'_>,
         gated: &Gated,
     ) -> Result<(), ReconcileError> {
+        let judged_turn_failure = said.failure.clone();
         let judged_turn = gate::Turn {
             number: turn.number,
             phase: turn.phase,
@@ -796,17 +805,30 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
             stall_turns: self.s.config.reconcile.stall_turns,
             max_turns: self.s.config.reconcile.max_turns,
         };
-        if let Some(up) = gate::advance(standing, judged.progress, limits)
-            && let Some(to) = self.s.config.agents.get(up.to)
-        {
-            findings.push(format!(
-                "a stronger agent takes over: the previous one made no progress ({})",
-                up.why
-            ));
-            (self.emit)(Event::Escalated {
-                why: up.why,
-                to: to.name.clone(),
-            });
+        let failure = judged_turn_failure;
+        match failure::advance(standing, failure.as_ref(), judged.progress, limits) {
+            Some(Handover::Escalated(up)) => {
+                if let Some(to) = self.s.config.agents.get(up.to) {
+                    findings.push(format!(
+                        "a stronger agent takes over: the previous one made no progress ({})",
+                        up.why
+                    ));
+                    (self.emit)(Event::Escalated {
+                        why: up.why,
+                        to: to.name.clone(),
+                    });
+                }
+            }
+            Some(Handover::Skipped(up)) => {
+                let to = self.s.config.agents.get(up.to).map(|t| t.name.clone());
+                findings.push(format!("agent `{}` is skipped: {}", turn.row.tier, up.why));
+                (self.emit)(Event::TierSkipped {
+                    tier: turn.row.tier.clone(),
+                    why: up.why,
+                    to,
+                });
+            }
+            None => {}
         }
         standing.findings = findings.clone();
         let state = if turn.row.state == "interrupted" {
@@ -833,6 +855,13 @@ fn red_items(items: &[String], gates: &[Gate]) -> Vec<String> {
         .collect()
 }
 
+/// What the agent said of its own turn, onto its row: its own turns, session id and tokens.
+fn record_report(row: &mut TurnRow, run: &TurnRun) {
+    row.agent_turns = run.report.num_turns;
+    row.agent_session = run.report.session_id.clone();
+    row.tokens = run.report.tokens;
+}
+
 /// Observes once, for `plan`: the pass and the store's warning if it could not be recorded.
 pub async fn observe_for_plan(
     root: &Path,
@@ -850,7 +879,7 @@ pub async fn observe_for_plan(
     let recorded = if pass.interrupted {
         Ok(())
     } else {
-        observer::record(root, &pass)
+        observer::record(root, config.store.keep, &pass)
     };
     (pass, recorded.err())
 }

@@ -39,6 +39,8 @@ pub enum Event {
         end: ProcessEnd,
         took: Duration,
         cost_usd: Option<f64>,
+        /// Why the agent failed for a reason outside the code, when it did.
+        failed: Option<String>,
     },
     /// Edits to protected files were undone; the edited versions stay in the turn's snapshot
     /// `kept` (a git ref), where there is one.
@@ -71,4 +73,11 @@ pub enum Event {
     },
     /// The reviewer edited files; it is read-only, so they were put back.
     ReviewerUndone { paths: Vec<String> },
+    /// A tier's agent failed for reasons outside the code turn after turn: it is skipped;
+    /// `to` is the tier that takes over, `None` when none is left.
+    TierSkipped {
+        tier: String,
+        why: String,
+        to: Option<String>,
+    },
 }

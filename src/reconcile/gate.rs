@@ -3,6 +3,7 @@
 //! turn into findings, progress and escalation. Pure: plain data in, plain data out.
 
 use super::delta::Phase;
+use super::failure::AgentFailure;
 use super::ledger::{Ledger, moves};
 use super::review::Answer;
 use super::standing::{Standing, Verdicts};
@@ -123,6 +124,8 @@ pub struct AgentSaid<'a> {
     /// Its last words.
     pub summary: &'a str,
     pub timeout: Duration,
+    /// The agent failed for a reason outside the code.
+    pub failure: Option<AgentFailure>,
 }
 
 /// A turn as the judge sees it.
@@ -214,6 +217,9 @@ pub fn judge(
 }
 
 fn agent_finding(agent: &AgentSaid<'_>) -> Option<String> {
+    if let Some(failure) = &agent.failure {
+        return Some(super::failure::finding(failure));
+    }
     match agent.end {
         ProcessEnd::TimedOut => Some(format!(
             "the agent ran past its timeout of {} and was stopped; finish smaller steps",
@@ -314,6 +320,7 @@ mod tests {
             is_error: false,
             summary: "done",
             timeout: Duration::from_secs(60),
+            failure: None,
         }
     }
 

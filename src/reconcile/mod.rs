@@ -7,6 +7,7 @@ pub mod delta;
 pub mod driver;
 pub mod error;
 pub mod event;
+pub mod failure;
 pub mod gate;
 pub mod ledger;
 pub mod lock;

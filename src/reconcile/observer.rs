@@ -42,7 +42,7 @@ impl Observer for Evidence<'_> {
         if !pass.desired.errors.is_empty() {
             return Err(ReconcileError::Invalid);
         }
-        record(self.root, &pass)?;
+        record(self.root, self.config.store.keep, &pass)?;
         Ok(pass)
     }
 }
@@ -74,12 +74,12 @@ pub async fn observe_pass(root: &Path, config: &Config, selector: &Selector, how
 }
 
 /// Keeps the pass's observations in the store, for `status`.
-pub fn record(root: &Path, pass: &Pass) -> Result<(), crate::store::StoreError> {
+pub fn record(root: &Path, keep: usize, pass: &Pass) -> Result<(), crate::store::StoreError> {
     let observations: Vec<_> = pass
         .verdicts
         .order
         .iter()
         .filter_map(|id| pass.observations.get(id).cloned())
         .collect();
-    Store::open(root)?.record(&observations)
+    Store::open(root)?.keeping(keep).record(&observations)
 }

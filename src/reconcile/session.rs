@@ -40,6 +40,7 @@ impl Session {
         self.row.tier = s.tier;
         self.row.tier_turns = s.tier_turns;
         self.row.stall = s.stall;
+        self.row.agent_failures = s.agent_failures;
         self.row.turns = s.turns;
         self.row.cost_usd = s.cost_usd;
         self.row.ledger = serde_json::to_string(&s.ledger).map_err(ReconcileError::Ledger)?;
@@ -54,6 +55,7 @@ fn standing_of(row: &SessionRow) -> Result<Standing, ReconcileError> {
         tier: row.tier,
         tier_turns: row.tier_turns,
         stall: row.stall,
+        agent_failures: row.agent_failures,
         turns: row.turns,
         cost_usd: row.cost_usd,
         ledger: serde_json::from_str(&row.ledger).map_err(ReconcileError::Ledger)?,

@@ -13,6 +13,8 @@ pub struct Standing {
     pub tier_turns: u32,
     /// Turns in a row without an item resolved.
     pub stall: u32,
+    /// The current tier's turns in a row whose agent failed (API, crash, hang): not stalls.
+    pub agent_failures: u32,
     /// Turns of the whole session.
     pub turns: u32,
     pub cost_usd: f64,

@@ -5,11 +5,14 @@ mod error;
 mod session;
 
 mod audit;
+mod history;
 mod judges;
+mod prune;
 
 pub use error::StoreError;
 use error::{Op, classify};
 
+pub use history::Seen;
 pub use judges::{AttemptRow, ReviewRow};
 pub use session::{SessionRow, TurnRow, now_ms as session_now_ms};
 
@@ -20,13 +23,15 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub const DIR: &str = ".specctl";
+/// Observations kept per item by default (`store.keep`), besides every change of verdict.
+pub const KEEP: usize = 100;
 pub const FILE: &str = "state.db";
 /// Bumped whenever the schema changes; an older store is migrated, a newer one refused.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// Each step from one schema version to the next, in order; a store is brought forward
 /// step by step, never rebuilt.
-const MIGRATIONS: [&str; 5] = [
+const MIGRATIONS: [&str; 6] = [
     "CREATE TABLE IF NOT EXISTS observations (
          id INTEGER PRIMARY KEY,
          observed_at_ms INTEGER NOT NULL,
@@ -139,6 +144,12 @@ const MIGRATIONS: [&str; 5] = [
          cost_usd REAL,
          duration_ms INTEGER NOT NULL
      );",
+    // v6: what each agent said of its own turn (its own turns, session id, tokens), and the
+    // session's agent failures in a row, so a resumed run skips a failing tier as one would.
+    "ALTER TABLE turns ADD COLUMN agent_turns INTEGER;
+     ALTER TABLE turns ADD COLUMN agent_session TEXT;
+     ALTER TABLE turns ADD COLUMN tokens INTEGER;
+     ALTER TABLE sessions ADD COLUMN agent_failures INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// The last observation of one item.
@@ -153,6 +164,8 @@ pub struct Stored {
 
 pub struct Store {
     conn: Connection,
+    /// Observations kept per item (besides its changes of verdict).
+    keep: usize,
     path: PathBuf,
 }
 
@@ -178,7 +191,11 @@ impl Store {
         // Two specctl processes on one project (a watch and a check) take turns.
         conn.busy_timeout(Duration::from_secs(10))
             .map_err(corrupt)?;
-        let mut store = Store { conn, path };
+        let mut store = Store {
+            conn,
+            path,
+            keep: KEEP,
+        };
         store.migrate()?;
         Ok(store)
     }
@@ -224,7 +241,13 @@ impl Store {
                 Ok(Some(found)) if found > SCHEMA_VERSION => {
                     return Err(StoreError::Newer { path, found });
                 }
-                Ok(Some(found)) if found == SCHEMA_VERSION => return Ok(Store { conn, path }),
+                Ok(Some(found)) if found == SCHEMA_VERSION => {
+                    return Ok(Store {
+                        conn,
+                        path,
+                        keep: KEEP,
+                    });
+                }
                 Ok(_) => return Err(StoreError::Stale { path }),
                 Err(err) => last = Some(err),
             }
@@ -278,6 +301,13 @@ impl Store {
         tx.commit().map_err(corrupt)
     }
 
+    /// This store, keeping `keep` observations per item (at least one) besides every change
+    /// of verdict.
+    pub fn keeping(mut self, keep: usize) -> Store {
+        self.keep = keep.max(1);
+        self
+    }
+
     /// Records one observation's results in one transaction.
     pub fn record(&mut self, observations: &[Observation]) -> Result<(), StoreError> {
         self.record_in(observations, None)
@@ -314,6 +344,9 @@ impl Store {
                         session
                     ])
                     .map_err(write)?;
+            }
+            for o in observations {
+                prune::aged_out(&tx, &o.id, self.keep).map_err(write)?;
             }
         }
         tx.commit().map_err(write)

@@ -24,6 +24,8 @@ pub struct SessionRow {
     pub tier: usize,
     pub tier_turns: u32,
     pub stall: u32,
+    /// Turns in a row whose agent failed for a reason outside the code.
+    pub agent_failures: u32,
     pub turns: u32,
     pub cost_usd: f64,
     /// Wall time spent in the session's runs so far, across resumes.
@@ -53,6 +55,10 @@ pub struct TurnRow {
     pub agent_output: Option<String>,
     pub agent_summary: Option<String>,
     pub cost_usd: Option<f64>,
+    /// The agent's own turns, its session id and its tokens, where it reported them.
+    pub agent_turns: Option<u64>,
+    pub agent_session: Option<String>,
+    pub tokens: Option<u64>,
     pub duration_ms: Option<u64>,
     pub gates: Vec<String>,
     pub before_ref: Option<String>,
@@ -63,9 +69,9 @@ pub struct TurnRow {
     pub agent_started_at_ms: Option<i64>,
 }
 
-const SESSION_COLUMNS: &str = "id, started_at_ms, desired_generation, state, end_reason, tier, tier_turns, stall, turns, cost_usd, ledger, findings, elapsed_ms, unapproved";
+const SESSION_COLUMNS: &str = "id, started_at_ms, desired_generation, state, end_reason, tier, tier_turns, stall, turns, cost_usd, ledger, findings, elapsed_ms, unapproved, agent_failures";
 const TURN_COLUMNS: &str = "session_id, number, tier, phase, items, prompt, prompt_hash, started_at_ms, state, agent_end, \
-     agent_output, agent_summary, cost_usd, duration_ms, gates, before_ref, after_ref, before_verdicts, agent_started_at_ms";
+     agent_output, agent_summary, cost_usd, duration_ms, gates, before_ref, after_ref, before_verdicts, agent_started_at_ms, agent_turns, agent_session, tokens";
 
 fn session_row(r: &Row<'_>) -> rusqlite::Result<SessionRow> {
     let ledger: String = r.get(10)?;
@@ -85,6 +91,7 @@ fn session_row(r: &Row<'_>) -> rusqlite::Result<SessionRow> {
         findings: serde_json::from_str(&findings).map_err(|e| bad_json(11, e))?,
         elapsed_ms: r.get::<_, i64>(12)?.max(0) as u64,
         unapproved: serde_json::from_str(&r.get::<_, String>(13)?).map_err(|e| bad_json(13, e))?,
+        agent_failures: r.get::<_, i64>(14)?.max(0) as u32,
     })
 }
 
@@ -111,6 +118,9 @@ fn turn_row(r: &Row<'_>) -> rusqlite::Result<TurnRow> {
         after_ref: r.get(16)?,
         before_verdicts: r.get(17)?,
         agent_started_at_ms: r.get(18)?,
+        agent_turns: r.get::<_, Option<i64>>(19)?.map(|n| n.max(0) as u64),
+        agent_session: r.get(20)?,
+        tokens: r.get::<_, Option<i64>>(21)?.map(|n| n.max(0) as u64),
     })
 }
 
@@ -186,6 +196,7 @@ impl Store {
             tier: 0,
             tier_turns: 0,
             stall: 0,
+            agent_failures: 0,
             turns: 0,
             cost_usd: 0.0,
             elapsed_ms: 0,
@@ -233,7 +244,7 @@ impl Store {
         let write = |source| classify(&path, Op::Write("the start of a turn"), source);
         let tx = self.conn.transaction().map_err(write)?;
         tx.execute(
-            &format!("INSERT INTO turns ({TURN_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"),
+            &format!("INSERT INTO turns ({TURN_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)"),
             params![
                 turn.session_id,
                 turn.number,
@@ -253,7 +264,10 @@ impl Store {
                 turn.before_ref,
                 turn.after_ref,
                 turn.before_verdicts,
-                turn.agent_started_at_ms
+                turn.agent_started_at_ms,
+                turn.agent_turns.map(|n| n as i64),
+                turn.agent_session,
+                turn.tokens.map(|n| n as i64)
             ],
         )
         .map_err(write)?;
@@ -289,7 +303,8 @@ impl Store {
         let write = |source| classify(&path, Op::Write("what the agent did"), source);
         let tx = self.conn.transaction().map_err(write)?;
         tx.execute(
-            "UPDATE turns SET agent_end = ?3, agent_output = ?4, agent_summary = ?5, cost_usd = ?6, duration_ms = ?7, after_ref = ?8, state = ?9
+            "UPDATE turns SET agent_end = ?3, agent_output = ?4, agent_summary = ?5, cost_usd = ?6, duration_ms = ?7, after_ref = ?8, state = ?9,
+             agent_turns = ?10, agent_session = ?11, tokens = ?12
              WHERE session_id = ?1 AND number = ?2",
             params![
                 turn.session_id,
@@ -300,7 +315,10 @@ impl Store {
                 turn.cost_usd,
                 turn.duration_ms.map(|d| d as i64),
                 turn.after_ref,
-                turn.state
+                turn.state,
+                turn.agent_turns.map(|n| n as i64),
+                turn.agent_session,
+                turn.tokens.map(|n| n as i64)
             ],
         )
         .map_err(write)?;
@@ -348,8 +366,8 @@ impl Store {
 
 fn save_session(tx: &rusqlite::Transaction<'_>, s: &SessionRow) -> rusqlite::Result<usize> {
     tx.execute(
-        "UPDATE sessions SET tier = ?2, tier_turns = ?3, stall = ?4, turns = ?5, cost_usd = ?6, ledger = ?7, findings = ?8, elapsed_ms = ?9, unapproved = ?10 WHERE id = ?1",
-        params![s.id, s.tier as i64, s.tier_turns, s.stall, s.turns, s.cost_usd, s.ledger, json(&s.findings), s.elapsed_ms as i64, json(&s.unapproved)],
+        "UPDATE sessions SET tier = ?2, tier_turns = ?3, stall = ?4, turns = ?5, cost_usd = ?6, ledger = ?7, findings = ?8, elapsed_ms = ?9, unapproved = ?10, agent_failures = ?11 WHERE id = ?1",
+        params![s.id, s.tier as i64, s.tier_turns, s.stall, s.turns, s.cost_usd, s.ledger, json(&s.findings), s.elapsed_ms as i64, json(&s.unapproved), s.agent_failures],
     )
 }
 
@@ -378,6 +396,9 @@ mod tests {
             agent_output: None,
             agent_summary: None,
             cost_usd: None,
+            agent_turns: Some(3),
+            agent_session: Some("s-1".into()),
+            tokens: Some(1200),
             duration_ms: None,
             gates: vec![],
             before_ref: Some("abc".into()),
@@ -396,6 +417,14 @@ mod tests {
         assert_eq!(turns[0].state, "interrupted");
         assert_eq!(turns[0].prompt, "fix a");
         assert_eq!(turns[0].before_ref.as_deref(), Some("abc"));
+        assert_eq!(
+            (
+                turns[0].agent_turns,
+                turns[0].agent_session.as_deref(),
+                turns[0].tokens
+            ),
+            (Some(3), Some("s-1"), Some(1200))
+        );
 
         let next = store.start_session("g2", "{}").unwrap();
         assert_eq!(

@@ -465,9 +465,10 @@ impl Watcher<'_> {
     fn record(&mut self, observed: observe::Observed) {
         // The store is history for `status`; watch's board is the user's view, and a store
         // that cannot be written is said on the board as a warning.
-        if let Err(err) =
-            Store::open(self.options.root).and_then(|mut s| s.record(&observed.observations))
-        {
+        if let Err(err) = Store::open(self.options.root).and_then(|s| {
+            s.keeping(self.board.config.store.keep)
+                .record(&observed.observations)
+        }) {
             self.board.warnings.push(err.to_string());
         }
         for o in observed.observations {

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod greeting;
+pub mod model_server;
 pub mod tools;
 
 use assert_fs::TempDir;

@@ -1,5 +1,5 @@
-//! The real runners the tests run (behave and pytest-bdd from PyPI, cucumber-js from npm, the
-//! cucumber-rs fixture), installed once into a cache outside the clone, keyed by lock files.
+//! The real runners and agent CLIs the tests run (behave, pytest-bdd, aider from PyPI; cucumber-js,
+//! Claude Code, Codex CLI from npm; the cucumber-rs fixture), installed once outside the clone.
 //!
 //! The cache is `$SPECCTL_TEST_TOOLS`, else `$XDG_CACHE_HOME/specctl/test-tools`, else
 //! `~/.cache/specctl/test-tools`. Each install lives in a folder named after a hash of its
@@ -30,6 +30,8 @@ pub enum Python {
     TauPytestBddLatest,
     /// The official MCP Python SDK, the real client `specctl mcp` is tested with.
     Mcp,
+    /// aider, the real agent CLI the agent tests drive.
+    Aider,
 }
 
 impl Python {
@@ -42,6 +44,7 @@ impl Python {
             Python::TauPytestBdd6 => "tau-pytest-bdd-6.txt",
             Python::TauPytestBddLatest => "tau-pytest-bdd-latest.txt",
             Python::Mcp => "mcp.txt",
+            Python::Aider => "aider.txt",
         }
     }
 }
@@ -85,13 +88,24 @@ pub fn python(tools: Python) -> PathBuf {
 
 /// The `node_modules` of an `npm ci` of `tests/fixtures/runners/cucumber-js`.
 pub fn cucumber_js() -> PathBuf {
-    let source = Path::new(FIXTURES).join("cucumber-js");
+    npm("cucumber-js")
+}
+
+/// The `node_modules/.bin` of the agent CLIs (Claude Code, Codex CLI), pinned in
+/// `tests/fixtures/runners/agents-npm`.
+pub fn agent_clis() -> PathBuf {
+    npm("agents-npm").join(".bin")
+}
+
+/// The `node_modules` of an `npm ci` of `tests/fixtures/runners/NAME`, installed once.
+fn npm(name: &str) -> PathBuf {
+    let source = Path::new(FIXTURES).join(name);
     let lock_text = fs::read_to_string(source.join("package-lock.json"))
-        .expect("tests/fixtures/runners/cucumber-js/package-lock.json");
-    let dir = cache().join(format!("cucumber-js-{}", short_hash(&lock_text)));
+        .unwrap_or_else(|e| panic!("tests/fixtures/runners/{name}/package-lock.json: {e}"));
+    let dir = cache().join(format!("{name}-{}", short_hash(&lock_text)));
     let node_modules = dir.join("node_modules");
     let marker = dir.join(".specctl-installed");
-    let _lock = lock(&cache().join("cucumber-js.lock"));
+    let _lock = lock(&cache().join(format!("{name}.lock")));
     if marker.is_file() {
         return node_modules;
     }
@@ -101,13 +115,13 @@ pub fn cucumber_js() -> PathBuf {
         fs::copy(source.join(file), dir.join(file)).unwrap_or_else(|e| panic!("copy {file}: {e}"));
     }
     setup(
-        "install cucumber-js",
+        &format!("install {name}"),
         Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])
             .current_dir(&dir),
     );
     fs::write(&marker, &lock_text).expect("write the install marker");
-    eprintln!("installed @cucumber/cucumber in {:?}", started.elapsed());
+    eprintln!("installed {name} (npm) in {:?}", started.elapsed());
     node_modules
 }
 
