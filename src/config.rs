@@ -31,6 +31,9 @@ pub struct Config {
     pub store: StoreSettings,
 }
 
+/// Observations kept per item by default, besides every change of verdict.
+pub const KEEP: usize = 100;
+
 /// `store:`, how much of the past `.specctl/state.db` keeps.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -43,7 +46,7 @@ pub struct StoreSettings {
 impl Default for StoreSettings {
     fn default() -> Self {
         StoreSettings {
-            keep: crate::store::KEEP,
+            keep: KEEP,
         }
     }
 }

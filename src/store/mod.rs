@@ -24,7 +24,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub const DIR: &str = ".specctl";
 /// Observations kept per item by default (`store.keep`), besides every change of verdict.
-pub const KEEP: usize = 100;
+pub use crate::config::KEEP;
 pub const FILE: &str = "state.db";
 /// Bumped whenever the schema changes; an older store is migrated, a newer one refused.
 pub const SCHEMA_VERSION: i64 = 6;
