@@ -45,9 +45,7 @@ pub struct StoreSettings {
 
 impl Default for StoreSettings {
     fn default() -> Self {
-        StoreSettings {
-            keep: KEEP,
-        }
+        StoreSettings { keep: KEEP }
     }
 }
 
