@@ -126,10 +126,7 @@ fn join_checks(checks: Vec<CheckSlice>, run: Run) -> JoinedCheck {
         }
         once_each(&mut warnings, check.warnings);
     }
-    items.sort_by(|a, b| {
-        let key = |o: &Observed| (!o.item.is_scenario(), o.item.file.clone());
-        key(a).cmp(&key(b))
-    });
+    items.sort_by(|a, b| item_order(a).cmp(&item_order(b)));
     JoinedCheck {
         items,
         errors,
@@ -177,20 +174,9 @@ fn join_audits(audits: Vec<Audit>, run: Run) -> Audit {
         joined.duration_ms = joined.duration_ms.max(audit.duration_ms);
         joined.interrupted |= audit.interrupted;
     }
-    joined.mutants.sort_by(|a, b| {
-        let key = |t: &crate::audit::Tested| {
-            let m = &t.mutant;
-            (
-                m.file.clone(),
-                m.line,
-                m.column,
-                m.operator,
-                m.end_line,
-                m.end_column,
-            )
-        };
-        key(a).cmp(&key(b))
-    });
+    joined
+        .mutants
+        .sort_by(|a, b| mutant_order(a).cmp(&mutant_order(b)));
     joined
         .findings
         .extend(crate::audit::judge::survivors(&joined.mutants));
@@ -203,6 +189,27 @@ fn join_audits(audits: Vec<Audit>, run: Run) -> Audit {
     }
     crate::audit::finding::sort(&mut joined.findings);
     joined
+}
+
+/// Where an item stands in one run's list: scenarios before aspects, by file; a file's items
+/// keep their order (the sort is stable).
+fn item_order(o: &Observed) -> (bool, &str) {
+    (!o.item.is_scenario(), o.item.file.as_str())
+}
+
+/// Where a mutant stands in one run's list: the order they are made in (file, then place).
+fn mutant_order(
+    t: &crate::audit::Tested,
+) -> (&str, usize, usize, crate::audit::Operator, usize, usize) {
+    let m = &t.mutant;
+    (
+        m.file.as_str(),
+        m.line,
+        m.column,
+        m.operator,
+        m.end_line,
+        m.end_column,
+    )
 }
 
 /// Appends each of `more` not in `list` yet.
