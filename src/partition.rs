@@ -106,6 +106,11 @@ pub struct Run {
 }
 
 impl Run {
+    /// The part an item adds to its run: its id and its generation.
+    pub fn item_part(id: &str, generation: &str) -> String {
+        format!("{id}\u{0}{generation}")
+    }
+
     /// The run over `parts` (each item's id and generation, then for an audit each mutant's
     /// key), in any order: a hash of them all.
     pub fn new<'a>(parts: impl IntoIterator<Item = &'a str>, partition: Partition) -> Run {

@@ -503,3 +503,23 @@ fn merged_human_audit_quotes_the_source_lines() {
         std::fs::read_to_string(p.path().join("src/shop.py")).unwrap()
     );
 }
+
+#[test]
+fn merge_refuses_slices_whose_items_are_not_the_runs() {
+    let p = shop();
+    let (files, mut docs) = slices(&p, &["check"], "cut", 2);
+    let held = docs[0]["items"].as_array().map_or(0, Vec::len)
+        + docs[1]["items"].as_array().map_or(0, Vec::len);
+    // An item cut out of slice 1, as a hand-edited or truncated document would have it.
+    docs[0]["items"].as_array_mut().unwrap().remove(0);
+    p.file(&files[0], &docs[0].to_string());
+    let run = merge(&p, "human", &files);
+    refused(
+        &run,
+        &format!(
+            "the slices' {} items are not the items of their run ({}): some are there twice, missing or edited; make every slice with the same specctl version and merge its documents unedited",
+            held - 1,
+            docs[0]["desired"].as_str().unwrap()
+        ),
+    );
+}

@@ -77,7 +77,7 @@ impl Loaded {
         let parts: Vec<String> = self
             .whole()
             .iter()
-            .map(|i| format!("{}\u{0}{}", i.id, i.generation))
+            .map(|i| Run::item_part(&i.id, &i.generation))
             .chain(extra)
             .collect();
         Run::new(parts.iter().map(String::as_str), partition)

@@ -40,6 +40,10 @@ pub enum MergeError {
         other: String,
         other_slice: Partition,
     },
+    #[error(
+        "merge: the slices' {items} items are not the items of their run ({desired}): some are there twice, missing or edited; make every slice with the same specctl version and merge its documents unedited"
+    )]
+    NotWhole { items: usize, desired: String },
     #[error("merge: slice {slice} is given twice ({first}, {second})")]
     Twice {
         slice: Partition,

@@ -43,7 +43,7 @@ pub fn join(slices: Vec<Slice>) -> Result<Joined, MergeError> {
         }
     }
     Ok(if audits.is_empty() {
-        Joined::Check(join_checks(checks, run))
+        Joined::Check(whole(join_checks(checks, run))?)
     } else {
         Joined::Audit(join_audits(audits, run))
     })
@@ -134,6 +134,24 @@ fn join_checks(checks: Vec<CheckSlice>, run: Run) -> JoinedCheck {
         duration_ms: duration_ms.unwrap_or_default(),
         run,
     }
+}
+
+/// The joined items are the run's exactly when they hash to its `desired`: no item twice, none
+/// missing, none changed (slices made by specctls that slice differently, or an edited file).
+fn whole(joined: JoinedCheck) -> Result<JoinedCheck, MergeError> {
+    let parts: Vec<String> = joined
+        .items
+        .iter()
+        .map(|o| Run::item_part(&o.item.id, &o.item.generation))
+        .collect();
+    let found = Run::new(parts.iter().map(String::as_str), Partition::WHOLE);
+    if found.desired != joined.run.desired {
+        return Err(MergeError::NotWhole {
+            items: joined.items.len(),
+            desired: joined.run.desired,
+        });
+    }
+    Ok(joined)
 }
 
 /// The audit one run would have found. Every slice ran the static rules on the same items,
@@ -288,7 +306,7 @@ mod tests {
                 90,
             ),
         ];
-        let Ok(Joined::Check(joined)) = join(slices) else {
+        let Ok(Joined::Check(joined)) = join(of_their_run(slices)) else {
             panic!("two slices of one check join");
         };
         let ids: Vec<&str> = joined.items.iter().map(|o| o.item.id.as_str()).collect();
@@ -304,7 +322,45 @@ mod tests {
         assert_eq!(joined.errors.len(), 1);
         assert_eq!(joined.warnings, ["w"]);
         assert_eq!(joined.duration_ms, 90);
-        assert_eq!(joined.run, run("d1", 1, 1));
+        assert_eq!(joined.run.partition, Partition::WHOLE);
+    }
+
+    /// The slices with the `desired` of their items together, as `check` writes it.
+    fn of_their_run(mut slices: Vec<Slice>) -> Vec<Slice> {
+        let parts: Vec<String> = slices
+            .iter()
+            .flat_map(|s| match &s.body {
+                Body::Check(c) => c.items.clone(),
+                Body::Audit(_) => vec![],
+            })
+            .map(|o| Run::item_part(&o.item.id, &o.item.generation))
+            .collect();
+        let desired = Run::new(parts.iter().map(String::as_str), Partition::WHOLE).desired;
+        for slice in &mut slices {
+            slice.run.desired = desired.clone();
+        }
+        slices
+    }
+
+    #[test]
+    fn slices_whose_items_are_not_their_runs_are_refused() {
+        let a = fixture::scenario("specs/a.feature::x", "specs/a.feature");
+        let b = fixture::scenario("specs/b.feature::z", "specs/b.feature");
+        let mut slices = of_their_run(vec![
+            check("1.json", 1, 2, vec![observed(a.clone(), Verdict::Pass)], 1),
+            check("2.json", 2, 2, vec![observed(b, Verdict::Pass)], 1),
+        ]);
+        // Slice 2 as a specctl that slices otherwise wrote it: x again, z nowhere.
+        if let Body::Check(c) = &mut slices[1].body {
+            c.items = vec![observed(a, Verdict::Pass)];
+        }
+        let desired = slices[0].run.desired.clone();
+        assert_eq!(
+            refusal(slices),
+            format!(
+                "merge: the slices' 2 items are not the items of their run ({desired}): some are there twice, missing or edited; make every slice with the same specctl version and merge its documents unedited"
+            )
+        );
     }
 
     fn refusal(slices: Vec<Slice>) -> String {
