@@ -58,6 +58,9 @@ def parse_args(argv):
     p.add_argument("--sleep", type=float, default=0.0, metavar="SECONDS",
                    help="every evidence command (the runner and each aspect) sleeps this long "
                    "(default 0: instant)")
+    p.add_argument("--sleep-per-scenario", type=float, default=0.0, metavar="SECONDS",
+                   help="the runner also sleeps this long for each `Scenario:` of the feature "
+                   "files it is given, as a serial test runner takes time per scenario (default 0)")
     fail = p.add_mutually_exclusive_group()
     fail.add_argument("--fail-fraction", type=float, default=0.0, metavar="F",
                       help="fraction of the items (scenarios and aspects) that fail, 0..1")
@@ -78,6 +81,8 @@ def parse_args(argv):
         p.error("--fail-fraction must be within 0..1")
     if args.sleep < 0:
         p.error("--sleep must be >= 0")
+    if args.sleep_per_scenario < 0:
+        p.error("--sleep-per-scenario must be >= 0")
     return args
 
 
@@ -230,6 +235,11 @@ def main(argv=None):
     runner_parts = [f"echo runner{stamp} >> spawned.log"]
     if args.sleep > 0:
         runner_parts.append(f"sleep {args.sleep:g}")
+    if args.sleep_per_scenario > 0:
+        # Only the files in scope ({features}): a slice of the suite takes a slice of the time.
+        runner_parts.append(
+            "python3 -c 'import sys, time; time.sleep(%g * sum(open(f).read().count(\"Scenario:\") "
+            "for f in sys.argv[1:]))' {features}" % args.sleep_per_scenario)
     if args.console_log:
         write(os.path.join(out, "console.log"), "\n".join(console) + "\n")
         runner_parts.append("cat console.log")
@@ -284,6 +294,7 @@ def main(argv=None):
         "console_bytes": (os.path.getsize(os.path.join(out, "console.log"))
                           if args.console_log else 0),
         "sleep": args.sleep,
+        "sleep_per_scenario": args.sleep_per_scenario,
         "runner": None if args.no_runner else runner,
     }
     write(os.path.join(out, "manifest.json"), json.dumps(manifest, indent=1) + "\n")

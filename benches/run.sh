@@ -6,7 +6,7 @@
 #   benches/run.sh --tiny      every benchmark at a tiny size, in seconds, only to keep them
 #                              working (CI): it never judges speed
 #   benches/run.sh --only overhead,prompt    a subset, by name:
-#                              parse overhead batching prompt growth store watch audit mutmut
+#                              parse overhead batching prompt growth store watch audit mutmut fanout
 #   benches/run.sh --runs N    timed runs per side (the median is reported; default 7, tiny 1;
 #                              audit and mutmut take at most 3: each of their runs is many)
 #   benches/run.sh --strict    exit 1 when a goal is missed (never with --tiny)
@@ -47,7 +47,7 @@ done
 runs=${runs:-$((tiny ? 1 : 7))}
 
 # Every benchmark, in table order.
-BENCHMARKS=(parse overhead batching prompt growth store watch audit mutmut)
+BENCHMARKS=(parse overhead batching prompt growth store watch audit mutmut fanout)
 if [[ -n $only ]]; then IFS=', ' read -r -a BENCHMARKS <<< "$only"; fi
 
 work=$root/target/tmp/bench-run
@@ -579,6 +579,62 @@ YAML
   row "${floor_row[@]}"
 }
 
+# ---------------------------------------------------------------- 9. fan-out
+
+# `specctl check` of 400 scenarios (100 files of 4) whose one runner takes 50 ms a scenario in
+# scope, on one machine, against four `check --partition K/4` run at once (four machines of a
+# CI matrix; the evidence sleeps, so this machine's cores are not what is shared) followed by
+# `specctl merge` of their documents. The merged document must equal the whole run's by value
+# (times aside): the same run, sliced.
+fanout_same() {
+  python3 - "$1" "$2" << 'EOF_PY'
+import json, sys
+def timeless(path):
+    d = json.load(open(path))
+    d["summary"].pop("duration_ms")
+    for item in d["items"]:
+        item.pop("duration_ms")
+    return d
+sys.exit(0 if timeless(sys.argv[1]) == timeless(sys.argv[2]) else 1)
+EOF_PY
+}
+bench_fanout() {
+  local files=100 n=$((runs < 3 ? runs : 3))
+  ((tiny)) && files=4
+  local items=$((files * 4)) p
+  p=$(project "fanout-$items" --files $files --scenarios 4 --sleep-per-scenario 0.05) || return 1
+  (
+    cd "$p" || exit 1
+    local t rc i k one=() four=() sizes
+    for ((i = 0; i < n; i++)); do
+      time_us t "$bin" check --format json --output whole.json
+      rc=$?
+      ((rc == 0)) || { say "  specctl check exited $rc"; exit 1; }
+      one+=("$t")
+      local s e
+      now_us s
+      for k in 1 2 3 4; do
+        "$bin" check --partition "$k/4" --format json --output "slice-$k.json" > /dev/null 2>&1 &
+      done
+      wait
+      "$bin" merge --format json --output merged.json slice-{1,2,3,4}.json > /dev/null || { say "  specctl merge failed"; exit 1; }
+      now_us e
+      four+=("$((e - s))")
+      fanout_same whole.json merged.json || { say "  the merged document is not the whole run's"; exit 1; }
+    done
+    sizes=$(for k in 1 2 3 4; do json_get "slice-$k.json" 'd["summary"]["total"]'; done | paste -sd/)
+    local om fm
+    om=$(median "${one[@]}") fm=$(median "${four[@]}")
+    say "  one machine: $(ms "$om") ms ($(spread "${one[@]}")); four slices at once + merge: $(ms "$fm") ms ($(spread "${four[@]}")); slices of $sizes items"
+    # One line for the parent shell: the row's cells.
+    echo "$om $fm $sizes"
+  ) > "$work/fanout.row" || return 1
+  local om fm sizes
+  read -r om fm sizes < "$work/fanout.row"
+  row "fanout: check $(k $items) scen, 4 slices at once + merge" ">= 2.5x faster" "$(ms "$fm") ms (slices $sizes)" \
+    "$(ms "$om") ms (one machine)" "$(calc '%.2fx' "$om / $fm")" "$(yesno "$om >= 2.5 * $fm")"
+}
+
 # ---------------------------------------------------------------- the run
 
 started=$SECONDS
@@ -600,7 +656,7 @@ load=$(cut -d' ' -f1-3 /proc/loadavg 2> /dev/null)
 failed=()
 for b in "${BENCHMARKS[@]}"; do
   if ! declare -F "bench_$b" > /dev/null; then
-    say "run.sh: no benchmark called $b (names: parse overhead batching prompt growth watch audit mutmut)"
+    say "run.sh: no benchmark called $b (names: parse overhead batching prompt growth store watch audit mutmut fanout)"
     failed+=("$b")
     continue
   fi

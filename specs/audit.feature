@@ -74,6 +74,43 @@ Feature: Audit the contract
       | survived-mutant | error    | src/grade.py | 2    |
       | survived-mutant | error    | src/grade.py | 4    |
 
+  Scenario: The slices of a mutant audit, run apart, merge into the whole audit
+    Given a file "specctl.yaml" with:
+      """
+      specs: []
+      """
+    And a file "src/grade.py" with:
+      """
+      def grade(score):
+          if score >= 90:
+              return "gold"
+          return "silver"
+      """
+    And a file "aspects/grade.md" with:
+      """
+      ---
+      name: grade
+      evidence: python3 evidence/check.py
+      inputs: ["src/**"]
+      ---
+      Grades by score.
+      """
+    And a file "evidence/check.py" with:
+      """
+      import sys
+      sys.path.insert(0, "src")
+      from grade import grade
+      assert grade(95) in {"gold", "silver"}
+      """
+    And I ran "specctl audit --mutants --partition 1/2 --format json --output audit-1.json"
+    And I ran "specctl audit --mutants --partition 2/2 --format json --output audit-2.json"
+    When I run "specctl merge --format json audit-1.json audit-2.json"
+    Then the exit code is 1
+    And the JSON findings are:
+      | rule            | severity | file         | line |
+      | survived-mutant | error    | src/grade.py | 2    |
+      | survived-mutant | error    | src/grade.py | 4    |
+
   Scenario: An adversary that returns a constant passes a spec whose only example it satisfies
     Given a file "specctl.yaml" with:
       """

@@ -192,6 +192,56 @@ Exit codes: 0 the client closed the session; 2 the session failed.",
 codex: [mcp_servers.specctl] command = \"specctl\" args = [\"-C\", \"/path/to/project\", \"mcp\"]"
     )]
     Mcp,
+
+    /// Join the JSON documents of one run's slices (`--partition K/N`) into one report
+    #[command(
+        long_about = "Join the JSON documents that `specctl check --partition K/N --format json` \
+(or `specctl audit --partition K/N --format json`) wrote on the machines of a CI matrix into one \
+report, every item and mutant counted once, in any format. The documents must be the slices of \
+one run: the same desired state (the same items, and for an audit the same mutants), every slice \
+1 to N exactly once; merge says which slice is missing or given twice. Runs nothing. Human and \
+audit output quote source lines from the project (-C DIR) where its files are there.\n\n\
+Exit codes: as `check` (0 every item holds; 1 some does not; 2 some slice had invalid input) or \
+`audit` (0 no finding of severity error; 1 some; 130 a slice was cut off by Ctrl-C) would on \
+the joined run; 2 the documents are not the slices of one run, or cannot be read.",
+        after_help = "Examples:\n  specctl check --partition 1/2 --format json --output check-1.json   (machine 1)\n  \
+specctl check --partition 2/2 --format json --output check-2.json   (machine 2)\n  \
+specctl merge check-*.json                     one report of both\n  \
+specctl merge --format github check-*.json     annotations and the job summary"
+    )]
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The JSON documents of every slice of one run, in any order
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// Output format: human, json, junit, github for check documents; human, json, sarif,
+    /// stryker for audit documents
+    #[arg(long, value_enum, default_value_t = MergeFormat::Human)]
+    pub format: MergeFormat,
+
+    /// Write the report to FILE instead of standard output (the closing line is still printed)
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MergeFormat {
+    /// As `check` or `audit` prints it
+    Human,
+    /// One versioned JSON document, as one unpartitioned run prints it
+    Json,
+    /// JUnit XML (check documents)
+    Junit,
+    /// GitHub Actions annotations and $GITHUB_STEP_SUMMARY (check documents)
+    Github,
+    /// SARIF 2.1.0 (audit documents)
+    Sarif,
+    /// The mutation-testing-report-schema document (audit documents)
+    Stryker,
 }
 
 #[derive(Debug, Args)]
@@ -240,6 +290,11 @@ pub struct AuditArgs {
     /// How many scratch copies run mutants at once [default: the number of cores]
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
+
+    /// Run only slice K of N (1-based) of the mutants, for one machine of a CI matrix (each
+    /// slice runs the baseline); join the slices' `--format json` documents with `specctl merge`
+    #[arg(long, value_name = "K/N", conflicts_with = "adversary")]
+    pub partition: Option<crate::partition::Partition>,
 
     #[command(flatten)]
     pub selection: Selection,
@@ -371,6 +426,12 @@ pub struct CheckArgs {
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
 
+    /// Run only slice K of N (1-based), for one machine of a CI matrix: the items of about one
+    /// feature file and aspect in N, each file always in the same slice; join the slices'
+    /// `--format json` documents with `specctl merge`
+    #[arg(long, value_name = "K/N")]
+    pub partition: Option<crate::partition::Partition>,
+
     #[command(flatten)]
     pub selection: Selection,
 }
@@ -466,6 +527,20 @@ impl Cli {
     }
 }
 
+impl MergeFormat {
+    /// The name `--format` takes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MergeFormat::Human => "human",
+            MergeFormat::Json => "json",
+            MergeFormat::Junit => "junit",
+            MergeFormat::Github => "github",
+            MergeFormat::Sarif => "sarif",
+            MergeFormat::Stryker => "stryker",
+        }
+    }
+}
+
 impl WatchArgs {
     pub fn on_busy(&self) -> OnBusy {
         match self.on_busy_arg {
@@ -532,5 +607,13 @@ mod tests {
             err.contains("`specs/` is not an address: give HOST:PORT (127.0.0.1:7878) or a PORT"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn each_merge_format_is_named_as_format_takes_it() {
+        for format in MergeFormat::value_variants() {
+            let name = format.to_possible_value().map(|v| v.get_name().to_string());
+            assert_eq!(name.as_deref(), Some(format.as_str()));
+        }
     }
 }

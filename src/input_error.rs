@@ -1,12 +1,12 @@
 //! A problem in a file the user wrote, pinned to the file, line and column it is about.
 //! Every layer that reads user input reports through this one shape.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::sync::Arc;
 
 /// One error in the user's input. `line` and `column` are 1-based; `column` is in characters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InputError {
     pub file: String,
     pub line: usize,

@@ -1,10 +1,10 @@
 //! One adversary attempt of `audit --adversary`: the item attacked, what became of it, and
 //! the diff a person judges; the adversary's own run is in `crate::adversary`.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What an attempt came to. Only `Passes` is a finding; the others say why not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
     /// The item's evidence passed and every other item that held still held.
@@ -31,7 +31,7 @@ impl Outcome {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Attempt {
     /// 1 for the first attempt of the audit.
     pub number: u32,

@@ -17,6 +17,8 @@ pub struct Audit {
     pub interrupted: bool,
     /// Every adversary attempt (`--adversary`), in the items' order.
     pub attempts: Vec<Attempt>,
+    /// The run's desired state and slice (`--partition`); `None` for a recorded audit.
+    pub run: Option<crate::partition::Run>,
 }
 
 /// The counts at the head of every output.

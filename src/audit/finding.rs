@@ -1,11 +1,11 @@
 //! A finding of `specctl audit`: a rule, how bad it is, and the line a person must look at.
 //! Every stage of audit (static rules, mutants, history) speaks in these.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What a finding says is wrong with the contract. Each is produced by some rule and named
 /// in the JSON, SARIF and human output by [`Rule::as_str`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Rule {
     /// A scenario with no outcome (Then) step: nothing it does can fail.
@@ -84,7 +84,7 @@ impl std::fmt::Display for Rule {
 }
 
 /// Ordered from the worst: `Error` sorts first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -104,7 +104,7 @@ impl Severity {
 
 /// One finding, at the line a person must read: an item's (or an Examples row's) line in its
 /// spec, an aspect's, or a source line for a surviving mutant.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub rule: Rule,
     pub severity: Severity,

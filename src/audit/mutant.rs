@@ -1,10 +1,10 @@
 //! A mutant: one small change to one source file (a byte range replaced), and what the
 //! evidence made of it. Made by `mutate/`, judged by `classify`, rendered by `report/`.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The kind of change, most severe first: where one line offers several, the first is tried.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Operator {
     /// A condition (of an `if`, `while`, ternary) replaced by `true` or `false`.
@@ -38,7 +38,7 @@ impl Operator {
 }
 
 /// One change to one file: the bytes `start..end` of `file` become `replacement`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mutant {
     /// Relative to the project root, with `/`.
     pub file: String,
@@ -58,6 +58,19 @@ pub struct Mutant {
 }
 
 impl Mutant {
+    /// What names this mutant across runs and machines: its place and its change. Which
+    /// slice of `audit --partition` it falls in is decided by this.
+    pub fn key(&self) -> String {
+        format!(
+            "{}:{}:{}:{}:{}",
+            self.file,
+            self.line,
+            self.column,
+            self.operator.as_str(),
+            self.replacement
+        )
+    }
+
     /// The source with this mutant applied; `None` where the range does not hold `original`
     /// (the file changed since the mutant was made).
     pub fn apply(&self, source: &str) -> Option<String> {
@@ -73,7 +86,7 @@ impl Mutant {
 }
 
 /// What the evidence made of a mutant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// An item went from pass to `fail`: an assertion caught it, the right reason.
@@ -98,7 +111,7 @@ impl Status {
 }
 
 /// A mutant after its evidence ran.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tested {
     #[serde(flatten)]
     pub mutant: Mutant,

@@ -7,6 +7,7 @@ use crate::audit::sources::{self, Sources};
 use crate::audit::{Audit, Finding, Status, Tested, judge, specs};
 use crate::cli::{AuditArgs, AuditFormat, Cli};
 use crate::exit::Exit;
+use crate::partition::Partition;
 use crate::process::Owned;
 use crate::report::style::Style;
 use crate::store::Store;
@@ -72,21 +73,18 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> Exit {
         audit.warnings.push(err.to_string());
     }
     crate::audit::finding::sort(&mut audit.findings);
-    if let Err(exit) = render(cli, args, &loaded, &audit, &sources) {
+    if audit.run.is_none() {
+        audit.run = Some(loaded.run([], args.partition.unwrap_or(Partition::WHOLE)));
+    }
+    let to = (args.format, args.output.as_deref());
+    let root = &loaded.project.root;
+    if let Err(exit) = render(cli, to, &audit, root, &sources.texts) {
         return exit;
     }
     if args.format != AuditFormat::Json {
         print_problems(&loaded.state, &audit.warnings, style);
     }
-    if audit.interrupted {
-        Exit::interrupted_by(signal)
-    } else if invalid {
-        Exit::Invalid
-    } else if audit.has_errors() {
-        Exit::Failure
-    } else {
-        Exit::Success
-    }
+    exit(&audit, invalid, signal)
 }
 
 /// Every item the store has seen fail; none, with a warning, where it cannot say.
@@ -168,6 +166,10 @@ fn mutate(
         changed.as_ref(),
         &mut audit.warnings,
     );
+    let mutants = slice(args, loaded, mutants, audit);
+    if mutants.is_empty() && audit.run.as_ref().is_some_and(|r| !r.partition.is_whole()) {
+        return Ok((found, None));
+    }
     if mutants.is_empty() {
         audit
             .warnings
@@ -205,6 +207,32 @@ fn mutate(
     let outcome = outcome.map_err(|e| fatal(&e))?;
     learned(store, style, outcome, interrupted, signal, audit)?;
     Ok((found, signal))
+}
+
+/// This slice's mutants (`--partition`, by each mutant's place), with the run they are part
+/// of put into `audit`: the items and every mutant, before slicing.
+fn slice(
+    args: &AuditArgs,
+    loaded: &Loaded,
+    mutants: Vec<crate::audit::Mutant>,
+    audit: &mut Audit,
+) -> Vec<crate::audit::Mutant> {
+    let partition = args.partition.unwrap_or(Partition::WHOLE);
+    let keys: Vec<String> = mutants.iter().map(crate::audit::Mutant::key).collect();
+    audit.run = Some(loaded.run(keys.iter().cloned(), partition));
+    let total = mutants.len();
+    let mine: Vec<_> = mutants
+        .into_iter()
+        .zip(&keys)
+        .filter(|(_, key)| partition.is_whole() || partition.contains(key))
+        .map(|(m, _)| m)
+        .collect();
+    if mine.is_empty() && total > 0 {
+        audit.warnings.push(format!(
+            "slice {partition} holds none of the {total} mutants: only the static rules ran here"
+        ));
+    }
+    mine
 }
 
 /// What the mutant run taught, put into `audit`; `Err` is the exit when it taught nothing.
@@ -329,39 +357,53 @@ fn since(
     ))
 }
 
-/// Renders the audit in the chosen format, to stdout or `--output`.
-fn render(
+/// Renders the audit in `format`, to stdout or `output`; `sources` are the mutated files'
+/// texts, and the files the findings point into are read from `root` for the excerpts.
+pub(crate) fn render(
     cli: &Cli,
-    args: &AuditArgs,
-    loaded: &Loaded,
+    (format, output): (AuditFormat, Option<&std::path::Path>),
     audit: &Audit,
-    sources: &Sources,
+    root: &std::path::Path,
+    sources: &BTreeMap<String, String>,
 ) -> Result<(), Exit> {
-    let texts = texts(&loaded.project.root, &audit.findings, sources);
-    let color = args.output.is_none() && Style::stdout(cli.color()).color;
-    let text = match args.format {
+    let texts = texts(root, &audit.findings, sources);
+    let color = output.is_none() && Style::stdout(cli.color()).color;
+    let text = match format {
         AuditFormat::Human => {
             crate::report::audit::human(audit, &texts, Style { color }, cli.quiet)
         }
         AuditFormat::Json => crate::report::json::audit(audit) + "\n",
         AuditFormat::Sarif => crate::report::sarif::sarif(audit) + "\n",
-        AuditFormat::Stryker => crate::report::stryker::stryker(audit, &sources.texts) + "\n",
+        AuditFormat::Stryker => crate::report::stryker::stryker(audit, sources) + "\n",
     };
     super::deliver(
         cli,
-        args.output.as_deref(),
+        output,
         &text,
         &crate::report::audit::summary_line(&audit.summary()),
     )
+}
+
+/// The exit of an audit that got as far as its findings.
+pub(crate) fn exit(audit: &Audit, invalid: bool, signal: Option<i32>) -> Exit {
+    if audit.interrupted {
+        Exit::interrupted_by(signal)
+    } else if invalid {
+        Exit::Invalid
+    } else if audit.has_errors() {
+        Exit::Failure
+    } else {
+        Exit::Success
+    }
 }
 
 /// The text of every file a finding points into, and of every mutated source.
 fn texts(
     root: &std::path::Path,
     findings: &[Finding],
-    sources: &Sources,
+    sources: &BTreeMap<String, String>,
 ) -> BTreeMap<String, String> {
-    let mut texts = sources.texts.clone();
+    let mut texts = sources.clone();
     for f in findings {
         if !texts.contains_key(&f.file)
             && let Ok(text) = std::fs::read_to_string(root.join(&f.file))

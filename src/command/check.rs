@@ -4,6 +4,7 @@ use super::{Loaded, interruptible, jobs, load, print_problems};
 use crate::cli::{CheckArgs, CheckFormat, Cli};
 use crate::exit::Exit;
 use crate::observe::{self, Observation, Options};
+use crate::partition::{Partition, Run};
 use crate::report::outcome::{Counts, Outcome};
 use crate::report::{check, github, json, junit, style::Style};
 use crate::store::Store;
@@ -13,10 +14,11 @@ use std::time::Instant;
 
 pub fn run(cli: &Cli, args: &CheckArgs) -> Exit {
     let err_style = Style::stderr(cli.color());
-    let loaded = match load(cli, &args.selection) {
+    let mut loaded = match load(cli, &args.selection) {
         Ok(loaded) => loaded,
         Err(exit) => return exit,
     };
+    loaded.partition = args.partition.unwrap_or(Partition::WHOLE);
     if loaded.project.config_error.is_some() {
         // Evidence named by a broken configuration cannot be trusted to be the right one.
         print_problems(&loaded.state, &[], err_style);
@@ -48,7 +50,15 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Exit {
         .map(|i| Outcome::from_observation(i, by_id.get(i.id.as_str()).copied()))
         .collect();
     let counts = Counts::of(&outcomes, duration_ms);
-    if let Err(exit) = report(cli, args, &loaded, &outcomes, &counts, &mut warnings) {
+    let run = loaded.run([], loaded.partition);
+    let report = Report {
+        outcomes: &outcomes,
+        counts: &counts,
+        errors: &loaded.state.errors,
+        run: &run,
+    };
+    let to = (args.format, args.output.as_deref());
+    if let Err(exit) = render(cli, to, &report, &mut warnings) {
         return exit;
     }
     if args.format != CheckFormat::Json {
@@ -60,33 +70,51 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Exit {
             err_style.yellow(&err_style.bold("warning:"))
         );
         Exit::interrupted_by(signal)
-    } else if !loaded.state.errors.is_empty() {
+    } else {
+        exit(&report)
+    }
+}
+
+/// What a check found, whole or a slice: what every format renders.
+pub(crate) struct Report<'r, 'a> {
+    pub outcomes: &'r [Outcome<'a>],
+    pub counts: &'r Counts,
+    pub errors: &'r [crate::InputError],
+    pub run: &'r Run,
+}
+
+/// The exit of a check that ran to its end: invalid input first, then whether all holds.
+pub(crate) fn exit(report: &Report<'_, '_>) -> Exit {
+    if !report.errors.is_empty() {
         Exit::Invalid
-    } else if outcomes.iter().all(Outcome::holds) {
+    } else if report.outcomes.iter().all(Outcome::holds) {
         Exit::Success
     } else {
         Exit::Failure
     }
 }
 
-/// Renders the observation in the chosen format, to stdout or `--output`.
-fn report(
+/// Renders a check in `format`, to stdout or `output`; `--format github` also appends the
+/// summary to $GITHUB_STEP_SUMMARY, where a failure to is a warning.
+pub(crate) fn render(
     cli: &Cli,
-    args: &CheckArgs,
-    loaded: &Loaded,
-    outcomes: &[Outcome<'_>],
-    counts: &Counts,
+    (format, output): (CheckFormat, Option<&std::path::Path>),
+    report: &Report<'_, '_>,
     warnings: &mut Vec<String>,
 ) -> Result<(), Exit> {
-    let color = args.output.is_none() && Style::stdout(cli.color()).color;
+    let (outcomes, counts) = (report.outcomes, report.counts);
+    let color = output.is_none() && Style::stdout(cli.color()).color;
     let duration_ms = counts.duration_ms;
-    let text = match args.format {
+    let text = match format {
         CheckFormat::Human => check::human(outcomes, counts, Style { color }, cli.quiet),
-        CheckFormat::Json => json::check(outcomes, counts, &loaded.state.errors, warnings) + "\n",
+        CheckFormat::Json => {
+            let problems = (report.errors, warnings.as_slice());
+            json::check(outcomes, counts, problems, Some(report.run)) + "\n"
+        }
         CheckFormat::Junit => junit::render(outcomes, duration_ms) + "\n",
         CheckFormat::Github => github::annotations(outcomes, counts),
     };
-    if args.format == CheckFormat::Github
+    if format == CheckFormat::Github
         && let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty())
         && let Err(err) = append(
             std::path::Path::new(&path),
@@ -95,7 +123,7 @@ fn report(
     {
         warnings.push(format!("cannot append to $GITHUB_STEP_SUMMARY: {err}"));
     }
-    super::deliver(cli, args.output.as_deref(), &text, &counts.closing_line())
+    super::deliver(cli, output, &text, &counts.closing_line())
 }
 
 fn observe_items(

@@ -8,6 +8,7 @@ pub mod init;
 pub mod list;
 pub mod log;
 pub mod mcp;
+pub mod merge;
 pub mod plan;
 pub mod reconcile;
 pub mod status;
@@ -17,6 +18,7 @@ pub mod watch;
 use crate::cli::{Cli, Command, Selection};
 use crate::desired::{self, DesiredState, Item};
 use crate::exit::Exit;
+use crate::partition::{Partition, Run};
 use crate::process::Interrupt;
 use crate::project::Project;
 use crate::report::{diagnostic, style::Style};
@@ -38,6 +40,7 @@ pub fn run(cli: &Cli) -> Exit {
         Command::Init(args) => init::run(cli, args),
         Command::Audit(args) => audit::run(cli, args),
         Command::Mcp => mcp::run(cli),
+        Command::Merge(args) => merge::run(cli, args),
     }
 }
 
@@ -46,15 +49,38 @@ pub(crate) struct Loaded {
     pub project: Project,
     pub state: DesiredState,
     pub selector: Selector,
+    /// `check --partition`: this machine's slice of the selection, by each item's file.
+    pub partition: Partition,
 }
 
 impl Loaded {
+    /// The selected items of this slice.
     pub fn selected(&self) -> Vec<&Item> {
+        self.whole()
+            .into_iter()
+            .filter(|i| self.partition.is_whole() || self.partition.contains(&i.file))
+            .collect()
+    }
+
+    /// The selected items of every slice: the run that the slices are parts of.
+    pub fn whole(&self) -> Vec<&Item> {
         self.state
             .items
             .iter()
             .filter(|i| self.selector.matches(i))
             .collect()
+    }
+
+    /// The run this command is (a slice of): the whole selection's ids and generations,
+    /// with `extra` parts (an audit's mutants), and this slice.
+    pub fn run(&self, extra: impl IntoIterator<Item = String>, partition: Partition) -> Run {
+        let parts: Vec<String> = self
+            .whole()
+            .iter()
+            .map(|i| Run::item_part(&i.id, &i.generation))
+            .chain(extra)
+            .collect();
+        Run::new(parts.iter().map(String::as_str), partition)
     }
 }
 
@@ -84,6 +110,7 @@ pub(crate) fn load(cli: &Cli, selection: &Selection) -> Result<Loaded, Exit> {
         project,
         state,
         selector,
+        partition: Partition::WHOLE,
     })
 }
 

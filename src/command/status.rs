@@ -33,7 +33,7 @@ pub fn run(cli: &Cli, args: &StatusArgs) -> Exit {
     let state = &loaded.state;
     match args.format {
         Format::Json => {
-            let doc = json::check(&outcomes, &counts, &state.errors, &state.warnings);
+            let doc = json::check(&outcomes, &counts, (&state.errors, &state.warnings), None);
             let mut doc: serde_json::Value = serde_json::from_str(&doc).unwrap_or_default();
             if let Some(s) = &session {
                 doc["session"] = serde_json::json!({

@@ -116,7 +116,7 @@ fn board_text(
     let moved = board::transitions(before, &now);
     match output {
         Output::Json => {
-            let doc = json::check(outcomes, &Counts::of(outcomes, 0), errors, warnings);
+            let doc = json::check(outcomes, &Counts::of(outcomes, 0), (errors, warnings), None);
             // One document per line.
             serde_json::from_str::<serde_json::Value>(&doc)
                 .map(|v| format!("{v}\n"))

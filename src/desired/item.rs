@@ -1,7 +1,7 @@
 //! An item of desired state: one scenario (or Outline row) or one aspect, with the id, source
 //! position, tags and generation that every later stage keys on.
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::time::Duration;
@@ -62,7 +62,7 @@ pub struct Aspect {
     pub body_line: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {
     pub keyword: String,
     pub text: String,
@@ -74,11 +74,16 @@ pub struct Step {
     pub line: usize,
     /// Context, action or outcome, with And/But resolved as pickles do: audit's rules read
     /// this, never the keyword's words, so every Gherkin language is judged alike.
-    #[serde(skip)]
+    #[serde(skip, default = "unknown")]
     pub kind: crate::desired::gherkin::KeywordType,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A step read back from a JSON document knows its words, not its type.
+fn unknown() -> crate::desired::gherkin::KeywordType {
+    crate::desired::gherkin::KeywordType::Unknown
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocString {
     pub content: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -154,6 +159,9 @@ struct Shown<'a> {
     steps: Option<&'a [Step]>,
     evidence: Option<&'a str>,
     generation: &'a str,
+    /// A scenario's Feature name, which human output heads its file's group with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    feature: Option<&'a str>,
 }
 
 impl Serialize for Item {
@@ -168,8 +176,70 @@ impl Serialize for Item {
             steps: self.scenario().map(|s| s.steps.as_slice()),
             evidence: self.evidence(),
             generation: &self.generation,
+            feature: self.scenario().map(|s| s.feature.as_str()),
         }
         .serialize(serializer)
+    }
+}
+
+/// The item as a JSON document shows it, read back (`specctl merge`).
+#[derive(Deserialize)]
+struct Read {
+    id: String,
+    kind: String,
+    file: String,
+    line: usize,
+    name: String,
+    tags: Vec<String>,
+    #[serde(default)]
+    steps: Vec<Step>,
+    evidence: Option<String>,
+    generation: String,
+    #[serde(default)]
+    feature: String,
+}
+
+/// An item read back from a document has what the document shows: enough to render it in
+/// every format again, not to run its evidence (an aspect's timeout and inputs are not shown).
+impl<'de> Deserialize<'de> for Item {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let read = Read::deserialize(deserializer)?;
+        let kind = match read.kind.as_str() {
+            "scenario" => ItemKind::Scenario(Scenario {
+                steps: read.steps,
+                runner: read.evidence,
+                feature: read.feature,
+                rule: None,
+                keyword: String::new(),
+                scenario_line: read.line,
+                scenario_name: read.name.clone(),
+                example: None,
+                examples_name: String::new(),
+                examples_line: 0,
+            }),
+            "aspect" => ItemKind::Aspect(Aspect {
+                command: read.evidence.unwrap_or_default(),
+                timeout: None,
+                inputs: vec![],
+                body: String::new(),
+                body_line: 0,
+            }),
+            other => {
+                return Err(serde::de::Error::unknown_variant(
+                    other,
+                    &["scenario", "aspect"],
+                ));
+            }
+        };
+        Ok(Item {
+            id: read.id,
+            file: read.file,
+            line: read.line,
+            name: read.name,
+            tags: read.tags,
+            generation: read.generation,
+            kind,
+        })
     }
 }
 
@@ -289,6 +359,26 @@ mod tests {
 
     fn item(id: &str) -> Item {
         fixture::scenario(id, "f")
+    }
+
+    #[test]
+    fn an_item_read_back_from_its_json_shows_the_same() {
+        let text = "@shop\nFeature: Shop\n  Scenario: Buy\n    Given a shop with:\n      | fruit |\n      | apple |\n    Then I pay\n      \"\"\"\n      5\n      \"\"\"\n";
+        let mut items = fixture::spec("specs/shop.feature", text);
+        items.push(fixture::aspect("pure", "evidence/pure.sh"));
+        for item in items {
+            let shown = serde_json::to_value(&item).unwrap();
+            let read: Item = serde_json::from_value(shown.clone()).unwrap();
+            assert_eq!(serde_json::to_value(&read).unwrap(), shown);
+            assert_eq!((read.id.as_str(), read.line), (item.id.as_str(), item.line));
+        }
+        let shown = serde_json::json!({"id": "x", "kind": "rule", "file": "f", "line": 1,
+            "name": "x", "tags": [], "evidence": null, "generation": "g"});
+        let err = serde_json::from_value::<Item>(shown).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown variant `rule`, expected `scenario` or `aspect`"
+        );
     }
 
     #[test]

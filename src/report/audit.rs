@@ -421,6 +421,7 @@ pub(crate) mod fixture {
             duration_ms: 5000,
             interrupted: false,
             attempts: Vec::new(),
+            run: None,
         }
     }
 }

@@ -49,21 +49,25 @@ pub struct Observed<'a> {
 #[derive(Debug, Serialize)]
 pub struct CheckDocument<'a> {
     pub version: u32,
+    /// `check` (and `merge`) only: the run's desired state and this document's slice.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub run: Option<&'a crate::partition::Run>,
     pub summary: &'a super::outcome::Counts,
     pub items: Vec<Observed<'a>>,
     pub errors: &'a [InputError],
     pub warnings: &'a [String],
 }
 
-/// The document for `specctl check` and `specctl status`.
+/// The document for `specctl check` (with its `run`) and `specctl status`.
 pub fn check(
     outcomes: &[super::outcome::Outcome<'_>],
     counts: &super::outcome::Counts,
-    errors: &[InputError],
-    warnings: &[String],
+    (errors, warnings): (&[InputError], &[String]),
+    run: Option<&crate::partition::Run>,
 ) -> String {
     let doc = CheckDocument {
         version: VERSION,
+        run,
         summary: counts,
         items: outcomes
             .iter()
@@ -86,6 +90,9 @@ pub fn check(
 #[derive(Debug, Serialize)]
 pub struct AuditDocument<'a> {
     pub version: u32,
+    /// The run's desired state (the items and every mutant, before slicing) and the slice.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub run: Option<&'a crate::partition::Run>,
     pub summary: crate::audit::Summary,
     pub findings: &'a [crate::audit::Finding],
     pub mutants: &'a [crate::audit::Tested],
@@ -97,6 +104,7 @@ pub struct AuditDocument<'a> {
 pub fn audit(audit: &crate::audit::Audit) -> String {
     let doc = AuditDocument {
         version: VERSION,
+        run: audit.run.as_ref(),
         summary: audit.summary(),
         findings: &audit.findings,
         mutants: &audit.mutants,
