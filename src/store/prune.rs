@@ -3,11 +3,11 @@
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-/// How often an item is pruned: after every `every(keep)`-th observation (by row id), so a
+/// How often an item is pruned: once in `every(keep)` records (a sixteenth of `keep`), so a
 /// check costs a few index reads for one item in `every(keep)`, and an item holds at most
 /// `keep + every(keep)` observations besides its changes of verdict.
 pub(super) fn every(keep: usize) -> i64 {
-    (keep / 8).max(1) as i64
+    (keep / 16).max(1) as i64
 }
 
 /// Drops the observations of `item` older than its newest `keep`, except each that changed
@@ -92,8 +92,8 @@ mod tests {
     fn every_item_of_a_batch_comes_round_for_pruning() {
         // 7 items a check and a prune every 4th check: no item may escape its turn.
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(dir.path()).unwrap().keeping(32);
-        assert_eq!(super::every(32), 4);
+        let mut store = Store::open(dir.path()).unwrap().keeping(64);
+        assert_eq!(super::every(64), 4);
         let ids: Vec<String> = (0..7).map(|i| format!("specs/a.feature::{i}")).collect();
         for _ in 0..300 {
             let batch: Vec<Observation> = ids
@@ -107,7 +107,8 @@ mod tests {
         }
         for id in &ids {
             let held = store.history(id, 1000).unwrap().len();
-            assert!((33..=33 + 4).contains(&held), "{id} holds {held}");
+            // The first (its first verdict), the newest 64, and at most 4 awaiting their turn.
+            assert!((65..=65 + 4).contains(&held), "{id} holds {held}");
         }
     }
 
