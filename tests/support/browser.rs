@@ -148,7 +148,13 @@ impl Drop for Browser {
     }
 }
 
-/// Where the tests write the views' screenshots that the README shows.
+/// Where the tests write the views' screenshots: `target/tmp/board/` on every run, so a test
+/// run leaves the work tree as it found it; with `SPECCTL_UPDATE_SCREENSHOTS=1`, `docs/board/`,
+/// the ones the README shows.
 pub fn shots() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/board")
+    if std::env::var_os("SPECCTL_UPDATE_SCREENSHOTS").is_some_and(|v| v == "1") {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/board")
+    } else {
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("board")
+    }
 }
