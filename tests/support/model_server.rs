@@ -31,6 +31,8 @@ impl ModelServer {
             .arg(SERVER)
             .arg(&script)
             .arg(&log)
+            // Held open while the server lives: its closing (a dropped or dead test) stops it.
+            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
