@@ -266,21 +266,19 @@ fn repeated(step: Value, n: usize) -> Vec<Value> {
 const TURN: &str = "turn 1 [TIER, green] 1 item: specs/greet.feature::Say hello";
 
 /// The reconcile output of a run that converged in one turn.
-fn converged_stdout(cli: Cli, cost: &str) -> String {
+/// The reconcile output of a run that converged in one turn, its agent reporting `cost`.
+fn converged_stdout(cli: Cli, cost: Option<&str>) -> String {
     format!(
-        "observed: 1 passed, 1 failed\n{}\n  agent exited with 0 in <t>s{cost}\n  observed: 2 passed, 0 failed; resolved specs/greet.feature::Say hello\nconverged after 1 turn (${} reported)\n",
+        "observed: 1 passed, 1 failed\n{}\n  agent exited with 0 in <t>s{}\n  observed: 2 passed, 0 failed; resolved specs/greet.feature::Say hello\nconverged after 1 turn (${} reported)\n",
         TURN.replace("TIER", &readme_tier(cli).name),
-        if cost.is_empty() {
-            "0.0000"
-        } else {
-            &cost[3..]
-        }
+        cost.map(|c| format!(", ${c}")).unwrap_or_default(),
+        cost.unwrap_or("0.0000")
     )
 }
 
 // A fix that converges -----------------------------------------------------------------------
 
-fn a_fix_converges(cli: Cli, cost: &str, log_line: &str) {
+fn a_fix_converges(cli: Cli, cost: Option<&str>, log_line: &str) {
     let ran = reconcile(cli, steps(vec![fix(cli)]), "", "2m", Patience::Short);
     assert_eq!(ran.code, 0, "{}\n{}", ran.stdout, ran.log);
     assert_eq!(ran.g.read("src/greeting"), "hello\n");
@@ -290,11 +288,7 @@ fn a_fix_converges(cli: Cli, cost: &str, log_line: &str) {
         ran.log,
         format!(
             "session 1 (converged: every selected item holds): 1 turn, ${} reported\n  turn 1  {tier}  green  done  exited with 0  {log_line}  specs/greet.feature::Say hello\n",
-            if cost.is_empty() {
-                "0.0000"
-            } else {
-                &cost[3..]
-            }
+            cost.unwrap_or("0.0000")
         )
     );
     // Each step the script has for a fix was taken once: the prompt went in whole, as one
@@ -312,7 +306,7 @@ fn a_fix_converges(cli: Cli, cost: &str, log_line: &str) {
 fn claude_converges() {
     a_fix_converges(
         Cli::Claude,
-        ", $0.0008",
+        Some("0.0008"),
         "cost $0.0008  agent turns 3  tokens 450  session <id>",
     );
 }
@@ -321,7 +315,7 @@ fn claude_converges() {
 fn codex_converges() {
     a_fix_converges(
         Cli::Codex,
-        "",
+        None,
         "cost —  agent turns 1  tokens 300  session <id>",
     );
 }
@@ -330,7 +324,7 @@ fn codex_converges() {
 fn aider_converges() {
     a_fix_converges(
         Cli::Aider,
-        ", $0.0004",
+        Some("0.0004"),
         "cost $0.0004  agent turns —  tokens 2220  session —",
     );
 }

@@ -5,8 +5,8 @@ use super::{fatal, load, print, print_problems};
 use crate::cli::{Cli, ExplainArgs, Format, Selection};
 use crate::desired::Item;
 use crate::exit::Exit;
-use crate::report::{json, style::Style};
-use crate::store::{self, Store, VerdictRow as Seen};
+use crate::report::style::Style;
+use crate::store::{self, Store, VerdictRow};
 use serde_json::{Value, json};
 use std::fmt::Write;
 
@@ -63,14 +63,13 @@ pub fn run(cli: &Cli, args: &ExplainArgs) -> Exit {
 }
 
 /// The JSON document: `item` as `list` gives it, its evidence, its last observation and history.
-fn document(item: &Item, evidence: &str, history: &[Seen]) -> Value {
-    let listed: Value = serde_json::from_str(&json::list(&[item], &[], &[])).unwrap_or_default();
+fn document(item: &Item, evidence: &str, history: &[VerdictRow]) -> Value {
     let seen: Vec<Value> = history.iter().map(seen_json).collect();
     let mut text = String::new();
     crate::reconcile::prompt::item_text(&mut text, item);
     json!({
         "version": 1,
-        "item": listed["items"][0],
+        "item": item,
         "text": text.trim_end(),
         "evidence": evidence,
         "last": seen.first(),
@@ -78,7 +77,7 @@ fn document(item: &Item, evidence: &str, history: &[Seen]) -> Value {
     })
 }
 
-fn seen_json(s: &Seen) -> Value {
+fn seen_json(s: &VerdictRow) -> Value {
     json!({
         "observed_at_ms": s.observed_at_ms,
         "status": s.verdict.as_str(),
@@ -88,7 +87,7 @@ fn seen_json(s: &Seen) -> Value {
     })
 }
 
-fn human(item: &Item, evidence: &str, history: &[Seen], style: Style) -> String {
+fn human(item: &Item, evidence: &str, history: &[VerdictRow], style: Style) -> String {
     let mut out = format!("{}  {}:{}\n\n", style.bold(&item.id), item.file, item.line);
     crate::reconcile::prompt::item_text(&mut out, item);
     let _ = writeln!(out, "evidence: {evidence}");
@@ -112,7 +111,7 @@ fn human(item: &Item, evidence: &str, history: &[Seen], style: Style) -> String 
     out
 }
 
-fn when(s: &Seen) -> String {
+fn when(s: &VerdictRow) -> String {
     let at =
         std::time::UNIX_EPOCH + std::time::Duration::from_millis(s.observed_at_ms.max(0) as u64);
     humantime::format_rfc3339_seconds(at).to_string()

@@ -21,7 +21,7 @@ impl Registry {
     /// Marks a start before its spawn: a kill -9 of specctl between the spawn and
     /// [`Registry::record`] leaves a group that no record names, but whose processes carry
     /// `MARK=<the returned mark>` in their environment, so the next sweep finds them anyway.
-    pub fn reserve(&self) -> std::io::Result<String> {
+    fn reserve(&self) -> std::io::Result<String> {
         static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         std::fs::create_dir_all(&self.dir)?;
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -32,7 +32,7 @@ impl Registry {
     }
 
     /// The start marked `mark` was recorded (or never spawned): its mark is no longer needed.
-    pub fn settle(&self, mark: &str) {
+    fn settle(&self, mark: &str) {
         let _ = std::fs::remove_file(self.dir.join(format!("{PENDING}{mark}")));
     }
 

@@ -283,12 +283,19 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
     ) -> Result<Pass, ReconcileError> {
         let turn = self.start(session, pass, tier, phase, items).await?;
         let (turn, run, after) = self.run_agent(session, turn, tier).await?;
+        let failure = failure::classify(&run.end, &run.report, turn.timeout);
+        (self.emit)(Event::AgentFinished {
+            end: run.end.clone(),
+            took: run.duration,
+            cost_usd: run.report.cost_usd,
+            failed: failure.as_ref().map(ToString::to_string),
+        });
         let said = AgentSaid {
             end: &run.end,
             is_error: run.report.is_error,
             summary: &run.report.summary,
             timeout: turn.timeout,
-            failure: failure::classify(&run.end, &run.report, turn.timeout),
+            failure,
         };
         let mut desired = pass.desired_files();
         desired.extend(desired_files(self.s.root, self.s.config));
@@ -503,12 +510,6 @@ impl<'a, W: Workspace, A: Agents, O: Observer> Driver<'a, W, A, O> {
             .keep(&format!("{refs}/after"), &after)
             .await?;
         crate::failpoint::hit("agent-done");
-        (self.emit)(Event::AgentFinished {
-            end: run.end.clone(),
-            took: run.duration,
-            cost_usd: run.report.cost_usd,
-            failed: failure::classify(&run.end, &run.report, turn.timeout).map(|f| f.to_string()),
-        });
         Ok((turn, run, after))
     }
 

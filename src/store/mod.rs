@@ -18,6 +18,7 @@ pub use judges::{AttemptRow, ReviewRow};
 pub(crate) use session::turn_fixture;
 pub use session::{SessionRow, TurnRow, now_ms as session_now_ms};
 
+use crate::config::KEEP;
 use crate::observe::{Observation, Verdict};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
@@ -25,8 +26,6 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub const DIR: &str = ".specctl";
-/// Observations kept per item by default (`store.keep`), besides every change of verdict.
-pub use crate::config::KEEP;
 pub const FILE: &str = "state.db";
 /// Bumped whenever the schema changes; an older store is migrated, a newer one refused.
 pub const SCHEMA_VERSION: i64 = 6;
