@@ -224,6 +224,61 @@ fn the_specs_folder_deleted_and_recreated_and_a_spec_renamed() {
     assert_eq!(w.stop(), 130);
 }
 
+/// The next board for which `until` holds (a new folder and its file may come as two).
+fn next_until(w: &Watch, until: impl Fn(&Value) -> bool) -> Value {
+    let mut doc = w.next();
+    while !until(&doc) {
+        doc = w.next();
+    }
+    doc
+}
+
+#[test]
+fn new_specs_and_aspects_join_the_board_and_aspect_names_stay_ids() {
+    let w = start("20s", &[]);
+    w.next();
+    w.write(
+        "specs/h.feature",
+        "Feature: H\n  Scenario: Hi\n    Given a wave\n",
+    );
+    let doc = next_until(&w, |d| statuses(d).contains_key("specs/h.feature::Hi"));
+    assert_eq!(
+        statuses(&doc),
+        expect(&[
+            ("specs/g.feature::Hello", "fail"),
+            ("specs/g.feature::Bye", "pass"),
+            ("specs/h.feature::Hi", "undefined")
+        ])
+    );
+    // Only the new file's scenario ran: the others were not read again as changed.
+    assert_eq!(w.runs().last().unwrap(), "specs/h.feature::Hi");
+    let aspect = |name: &str| format!("---\nname: {name}\nevidence: \"true\"\n---\nWhy.\n");
+    w.write("aspects/a.md", &aspect("x"));
+    let doc = next_until(&w, |d| statuses(d).contains_key("aspect:x"));
+    assert_eq!(statuses(&doc)["aspect:x"], "pass");
+    w.write("aspects/b.md", &aspect("x"));
+    let doc = next_until(&w, |d| {
+        d["errors"].as_array().is_some_and(|e| !e.is_empty())
+    });
+    assert_eq!(doc["errors"][0]["file"], "aspects/b.md");
+    assert_eq!(doc["errors"][0]["line"], 2);
+    // a.md gives the name up: b.md's aspect is read, though b.md itself did not change.
+    w.write("aspects/a.md", &aspect("y"));
+    let doc = next_until(&w, |d| statuses(d).contains_key("aspect:y"));
+    assert_eq!(doc["errors"], serde_json::json!([]));
+    assert_eq!(
+        statuses(&doc),
+        expect(&[
+            ("specs/g.feature::Hello", "fail"),
+            ("specs/g.feature::Bye", "pass"),
+            ("specs/h.feature::Hi", "undefined"),
+            ("aspect:x", "pass"),
+            ("aspect:y", "pass")
+        ])
+    );
+    assert_eq!(w.stop(), 130);
+}
+
 #[test]
 fn a_change_while_evidence_hangs_queues_one_more_observation() {
     let w = start("1s", &[]);

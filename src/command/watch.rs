@@ -109,18 +109,14 @@ fn board_text(
     style: Style,
     outcomes: &[Outcome<'_>],
     (errors, warnings): (&[InputError], &[String]),
-    before: &HashMap<String, Verdict>,
+    before: &HashMap<String, Option<Verdict>>,
     status: &str,
 ) -> String {
     let now: Vec<_> = outcomes.iter().map(|o| (o.item, o.verdict)).collect();
     let moved = board::transitions(before, &now);
     match output {
         Output::Json => {
-            let doc = json::check(outcomes, &Counts::of(outcomes, 0), (errors, warnings), None);
-            // One document per line.
-            serde_json::from_str::<serde_json::Value>(&doc)
-                .map(|v| format!("{v}\n"))
-                .unwrap_or_default()
+            json::check_line(outcomes, &Counts::of(outcomes, 0), (errors, warnings)) + "\n"
         }
         Output::Board => {
             let mut text = board::board(outcomes, status, &moved, style);

@@ -2,6 +2,7 @@
 //! no evidence runs here, no process starts, no network is touched.
 
 mod aspect;
+mod cache;
 mod discover;
 mod frontmatter;
 pub mod gherkin;
@@ -13,6 +14,7 @@ mod stray;
 pub(crate) use discover::is_feature_name;
 pub(crate) use stray::{feature_folders, no_items, shallowest};
 
+pub use cache::{Cache, CachedFile};
 pub use gherkin::Flavor;
 pub use item::{Aspect, DocString, Item, ItemKind, Scenario, Step};
 pub use spec::EVIDENCE_TAG;
@@ -59,59 +61,140 @@ pub fn flavor_of(config: &Config, file: &str) -> Flavor {
 /// [`load`], with each spec file read in the flavor `flavor_of` gives for its root-relative path.
 fn load_with(root: &Path, config: &Config, flavor_of: impl Fn(&str) -> Flavor) -> DesiredState {
     let mut state = DesiredState::default();
-
-    let specs = discover::find(root, &config.specs, FileKind::Spec);
-    state.warnings.extend(specs.warnings);
-    state.spec_files = specs.files.len();
-    for file in &specs.files {
-        let Some(text) = read(root, file, &mut state.errors) else {
-            continue;
-        };
-        let (items, errors) = spec::parse(file, &text, config, flavor_of(file));
-        state.items.extend(items);
-        push_with_source(&mut state.errors, errors, &text);
+    let found = discover_all(root, config);
+    state.warnings = found.warnings;
+    state.spec_files = found.specs.len();
+    for file in &found.specs {
+        state.add(read_spec(root, file, config, flavor_of(file)));
     }
-
-    let aspects = discover::find(root, &config.aspects, FileKind::Aspect);
-    state.warnings.extend(aspects.warnings);
-    let mut names: HashMap<String, (String, usize)> = HashMap::new();
-    for file in aspects.files.iter().filter(|f| !is_readme(f)) {
+    let mut names = AspectNames::default();
+    for file in &found.aspects {
         state.aspect_files += 1;
-        let Some(text) = read(root, file, &mut state.errors) else {
-            continue;
-        };
-        match aspect::parse(file, &text) {
-            Ok(item) => {
-                if let Some((first_file, first_line)) = names.get(&item.name) {
-                    let err = InputError::new(
-                        file.as_str(),
-                        item.line,
-                        1,
-                        format!(
-                            "the aspect name `{}` is already used at {first_file}:{first_line}: aspect names are ids, give this one another",
-                            item.name
-                        ),
-                    );
-                    push_with_source(&mut state.errors, vec![err], &text);
-                    continue;
-                }
-                names.insert(item.name.clone(), (item.file.clone(), item.line));
-                state.items.push(item);
-            }
-            Err(err) => push_with_source(&mut state.errors, vec![err], &text),
-        }
+        state.add(names.admit(read_aspect(root, file)));
     }
     state
 }
 
+impl DesiredState {
+    fn add(&mut self, read: FileRead) {
+        self.items.extend(read.items);
+        self.errors.extend(read.errors);
+    }
+}
+
+/// The spec and aspect files a walk of the project finds now (READMEs left out), and what
+/// the walk had to skip.
+#[derive(Debug, Default)]
+pub(crate) struct Found {
+    pub specs: Vec<String>,
+    pub aspects: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+pub(crate) fn discover_all(root: &Path, config: &Config) -> Found {
+    let specs = discover::find(root, &config.specs, FileKind::Spec);
+    let aspects = discover::find(root, &config.aspects, FileKind::Aspect);
+    let mut warnings = specs.warnings;
+    warnings.extend(aspects.warnings);
+    Found {
+        specs: specs.files,
+        aspects: aspects
+            .files
+            .into_iter()
+            .filter(|f| !is_readme(f))
+            .collect(),
+        warnings,
+    }
+}
+
+/// What one spec or aspect file holds as read: its items and its errors, each error with
+/// the file's text for its source line.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FileRead {
+    pub items: Vec<Item>,
+    pub errors: Vec<InputError>,
+    /// The file's text: an aspect whose name another file took is refused with it.
+    source: Option<Arc<str>>,
+}
+
+impl FileRead {
+    fn errors(errors: Vec<InputError>, source: Option<Arc<str>>) -> FileRead {
+        let errors = errors
+            .into_iter()
+            .map(|e| e.with_source(source.clone()))
+            .collect();
+        FileRead {
+            items: Vec::new(),
+            errors,
+            source,
+        }
+    }
+}
+
+pub(crate) fn read_spec(root: &Path, file: &str, config: &Config, flavor: Flavor) -> FileRead {
+    let text = match read(root, file) {
+        Ok(text) => text,
+        Err(err) => return FileRead::errors(vec![err], None),
+    };
+    let (items, errors) = spec::parse(file, &text, config, flavor);
+    let source = (!errors.is_empty()).then(|| Arc::from(text));
+    FileRead {
+        items,
+        ..FileRead::errors(errors, source)
+    }
+}
+
+pub(crate) fn read_aspect(root: &Path, file: &str) -> FileRead {
+    let text = match read(root, file) {
+        Ok(text) => text,
+        Err(err) => return FileRead::errors(vec![err], None),
+    };
+    let source: Arc<str> = Arc::from(text);
+    match aspect::parse(file, &source) {
+        Ok(item) => FileRead {
+            items: vec![item],
+            errors: Vec::new(),
+            source: Some(source),
+        },
+        Err(err) => FileRead::errors(vec![err], Some(source)),
+    }
+}
+
+/// Aspect names are ids: the first file to use a name keeps it, a later one is refused.
+#[derive(Default)]
+pub(crate) struct AspectNames(HashMap<String, (String, usize)>);
+
+impl AspectNames {
+    pub fn admit(&mut self, read: FileRead) -> FileRead {
+        self.check(&read).unwrap_or(read)
+    }
+
+    /// The refusal of `read` when an earlier file took its aspect's name; else its name is
+    /// taken from here on.
+    pub fn check(&mut self, read: &FileRead) -> Option<FileRead> {
+        let item = read.items.first()?;
+        if let Some((first_file, first_line)) = self.0.get(&item.name) {
+            let err = InputError::new(
+                item.file.as_str(),
+                item.line,
+                1,
+                format!(
+                    "the aspect name `{}` is already used at {first_file}:{first_line}: aspect names are ids, give this one another",
+                    item.name
+                ),
+            );
+            return Some(FileRead::errors(vec![err], read.source.clone()));
+        }
+        self.0
+            .insert(item.name.clone(), (item.file.clone(), item.line));
+        None
+    }
+}
+
 /// Every spec and aspect file the project has now, readable or not, without reading them.
 pub fn files(root: &Path, config: &Config) -> Vec<String> {
-    let specs = discover::find(root, &config.specs, FileKind::Spec).files;
-    let aspects = discover::find(root, &config.aspects, FileKind::Aspect).files;
-    specs
-        .into_iter()
-        .chain(aspects.into_iter().filter(|f| !is_readme(f)))
-        .collect()
+    let found = discover_all(root, config);
+    found.specs.into_iter().chain(found.aspects).collect()
 }
 
 /// Whether `path` is where a spec or an aspect lives (whether or not it exists now).
@@ -148,37 +231,10 @@ fn is_readme(file: &str) -> bool {
         .is_some_and(|name| name.eq_ignore_ascii_case("readme.md"))
 }
 
-fn read(root: &Path, file: &str, errors: &mut Vec<InputError>) -> Option<String> {
-    match std::fs::read(root.join(file)) {
-        Ok(bytes) => match source::decode(file, &bytes) {
-            Ok(text) => Some(text),
-            Err(err) => {
-                errors.push(err);
-                None
-            }
-        },
-        Err(err) => {
-            errors.push(InputError::new(
-                file,
-                1,
-                1,
-                format!("cannot read this file: {err}"),
-            ));
-            None
-        }
-    }
-}
-
-fn push_with_source(into: &mut Vec<InputError>, errors: Vec<InputError>, text: &str) {
-    if errors.is_empty() {
-        return;
-    }
-    let source: Arc<str> = Arc::from(text);
-    into.extend(
-        errors
-            .into_iter()
-            .map(|e| e.with_source(Some(source.clone()))),
-    );
+fn read(root: &Path, file: &str) -> Result<String, InputError> {
+    let bytes = std::fs::read(root.join(file))
+        .map_err(|err| InputError::new(file, 1, 1, format!("cannot read this file: {err}")))?;
+    source::decode(file, &bytes)
 }
 
 #[cfg(test)]

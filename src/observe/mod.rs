@@ -12,12 +12,13 @@ pub use verdict::Verdict;
 
 use crate::config::Config;
 use crate::desired::{Item, ItemKind};
+use futures_util::{FutureExt, StreamExt, stream::FuturesUnordered};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::panic::AssertUnwindSafe;
+use std::path::Path;
 use std::sync::Arc;
 use tokio::sync::{Semaphore, watch};
-use tokio::task::JoinSet;
 
 /// The verdict of one item in one observation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -82,11 +83,11 @@ pub fn trim_message(message: &str) -> String {
     text
 }
 
-enum Task {
+enum Task<'a> {
     /// A runner, the selected items it proves, and its other items (a report may mention
     /// those too; they are known, so not warned about).
-    Runner(String, Vec<Item>, Vec<Item>),
-    Aspect(Box<Item>),
+    Runner(String, Vec<&'a Item>, Vec<&'a Item>),
+    Aspect(&'a Item),
 }
 
 /// Observes `items`, the selected part of `all`: scenarios with no runner are `undefined`
@@ -100,13 +101,26 @@ pub async fn observe(
 ) -> Observed {
     let (tasks, immediate) = plan(config, all, items);
     let total = tasks.len();
-    let mut files: Vec<String> = all
+    let mut files: Vec<&str> = all
         .iter()
         .filter(|i| i.is_scenario())
-        .map(|i| i.file.clone())
+        .map(|i| i.file.as_str())
         .collect();
     files.dedup();
-    let mut set = spawn(tasks, root, config, &options, Arc::new(files));
+    let context = Context {
+        root,
+        config,
+        options: &options,
+        files: &files,
+        semaphore: Semaphore::new(options.jobs.max(1)),
+    };
+    // Borrowed, not spawned: the items are not copied for each task. One thread serves them
+    // all either way (evidence is I/O-bound); a task that panics is a warning, as a spawned
+    // task's would be.
+    let mut set: FuturesUnordered<_> = tasks
+        .into_iter()
+        .map(|task| AssertUnwindSafe(context.run(task)).catch_unwind())
+        .collect();
     let mut observed = Observed {
         processes: total,
         ..Observed::default()
@@ -114,7 +128,7 @@ pub async fn observe(
     let mut by_id: BTreeMap<String, Observation> =
         immediate.into_iter().map(|o| (o.id.clone(), o)).collect();
     let mut done = 0;
-    while let Some(result) = set.join_next().await {
+    while let Some(result) = set.next().await {
         done += 1;
         if let Some(progress) = &options.on_progress {
             progress(done, total);
@@ -136,16 +150,20 @@ pub async fn observe(
 
 /// What to run: one task per runner in use and per aspect, and the verdicts that need no
 /// process (a scenario nothing proves).
-fn plan(config: &Config, all: &[Item], items: &[&Item]) -> (Vec<Task>, Vec<Observation>) {
-    let mut by_runner: BTreeMap<String, Vec<Item>> = BTreeMap::new();
+fn plan<'a>(
+    config: &Config,
+    all: &'a [Item],
+    items: &[&'a Item],
+) -> (Vec<Task<'a>>, Vec<Observation>) {
+    let mut by_runner: BTreeMap<String, Vec<&Item>> = BTreeMap::new();
     let mut tasks = Vec::new();
     let mut immediate = Vec::new();
     for item in items {
         match &item.kind {
-            ItemKind::Aspect(_) => tasks.push(Task::Aspect(Box::new((*item).clone()))),
+            ItemKind::Aspect(_) => tasks.push(Task::Aspect(item)),
             ItemKind::Scenario(s) => match &s.runner {
                 Some(name) if config.evidence.contains_key(name) => {
-                    by_runner.entry(name.clone()).or_default().push((*item).clone());
+                    by_runner.entry(name.clone()).or_default().push(item);
                 }
                 Some(name) => immediate.push(Observation::new(
                     item,
@@ -165,73 +183,59 @@ fn plan(config: &Config, all: &[Item], items: &[&Item]) -> (Vec<Task>, Vec<Obser
     let selected_ids: std::collections::HashSet<&str> =
         items.iter().map(|i| i.id.as_str()).collect();
     for (name, selected) in by_runner {
-        let others: Vec<Item> = all
+        let others: Vec<&Item> = all
             .iter()
             .filter(|i| i.runner() == Some(name.as_str()) && !selected_ids.contains(i.id.as_str()))
-            .cloned()
             .collect();
         tasks.push(Task::Runner(name, selected, others));
     }
     (tasks, immediate)
 }
 
-/// Starts every task, at most `jobs` running at once.
-fn spawn(
-    tasks: Vec<Task>,
-    root: &Path,
-    config: &Config,
-    options: &Options,
-    files: Arc<Vec<String>>,
-) -> JoinSet<runner::BatchResult> {
-    let semaphore = Arc::new(Semaphore::new(options.jobs.max(1)));
-    let root: Arc<PathBuf> = Arc::new(root.to_path_buf());
-    let config = Arc::new(config.clone());
-    let mut set = JoinSet::new();
-    for task in tasks {
-        let (semaphore, root, config, interrupt) = (
-            semaphore.clone(),
-            root.clone(),
-            config.clone(),
-            options.interrupt.clone(),
-        );
-        let registry = options.registry.clone();
-        let files = files.clone();
-        set.spawn(async move {
-            let _permit = semaphore.acquire_owned().await;
-            if *interrupt.borrow() {
-                return runner::BatchResult {
+/// What every task of one observation shares; at most `jobs` of them run at once.
+struct Context<'a> {
+    root: &'a Path,
+    config: &'a Config,
+    options: &'a Options,
+    files: &'a [&'a str],
+    semaphore: Semaphore,
+}
+
+impl Context<'_> {
+    async fn run(&self, task: Task<'_>) -> runner::BatchResult {
+        let _permit = self.semaphore.acquire().await;
+        let interrupt = self.options.interrupt.clone();
+        if *interrupt.borrow() {
+            return runner::BatchResult {
+                interrupted: true,
+                ..Default::default()
+            };
+        }
+        let registry = self.options.registry.as_deref();
+        match task {
+            Task::Runner(name, items, others) => {
+                let runner = &self.config.evidence[&name];
+                let batch = runner::Batch {
+                    name: &name,
+                    items: &items,
+                    others: &others,
+                    files: self.files,
+                    registry,
+                };
+                runner::run(self.root, runner, batch, interrupt).await
+            }
+            Task::Aspect(item) => match aspect::run(self.root, item, registry, interrupt).await {
+                Some(o) => runner::BatchResult {
+                    observations: vec![o],
+                    ..Default::default()
+                },
+                None => runner::BatchResult {
                     interrupted: true,
                     ..Default::default()
-                };
-            }
-            match task {
-                Task::Runner(name, items, others) => {
-                    let runner = &config.evidence[&name];
-                    let batch = runner::Batch {
-                        name: &name,
-                        items: &items,
-                        others: &others,
-                        files: &files,
-                        registry: registry.as_deref(),
-                    };
-                    runner::run(&root, runner, batch, interrupt).await
-                }
-                Task::Aspect(item) => {
-                    match aspect::run(&root, &item, registry.as_deref(), interrupt).await {
-                        Some(o) => runner::BatchResult {
-                            observations: vec![o],
-                            ..Default::default()
-                        },
-                        None => runner::BatchResult {
-                            interrupted: true,
-                            ..Default::default()
-                        },
-                    }
-                }
-            }
-        });
+                },
+            },
+        }
     }
-    set
 }
 
 #[cfg(test)]

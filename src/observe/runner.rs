@@ -25,11 +25,11 @@ pub struct BatchResult {
 pub struct Batch<'a> {
     pub name: &'a str,
     /// The selected ones.
-    pub items: &'a [Item],
+    pub items: &'a [&'a Item],
     /// Its other scenarios: a report may mention those too, so they are not warned about.
-    pub others: &'a [Item],
+    pub others: &'a [&'a Item],
     /// Every feature file of the project, for telling its paths apart in the report.
-    pub files: &'a [String],
+    pub files: &'a [&'a str],
     pub registry: Option<&'a crate::process::Registry>,
 }
 
@@ -96,7 +96,7 @@ struct Reports<'a> {
     file: &'a Path,
     dir: &'a Path,
     root: &'a Path,
-    files: &'a [String],
+    files: &'a [&'a str],
 }
 
 /// Everything after the process ended: the verdict of each item, from the way it ended, its
@@ -104,8 +104,8 @@ struct Reports<'a> {
 fn judge(
     name: &str,
     runner: &Runner,
-    items: &[Item],
-    others: &[Item],
+    items: &[&Item],
+    others: &[&Item],
     finished: &Finished,
     reports: &Reports<'_>,
 ) -> BatchResult {
@@ -167,7 +167,7 @@ pub(crate) struct Judged<'a> {
     pub root: &'a str,
     pub naming: &'a Naming,
     /// Every feature file of the project.
-    pub files: &'a [String],
+    pub files: &'a [&'a str],
     pub ms: u64,
     /// The runner's exit code.
     pub exit: i32,
@@ -177,15 +177,14 @@ pub(crate) struct Judged<'a> {
 /// unsure of is an `error` that says why, one it leaves out `undefined` with what would tell.
 pub(crate) fn from_reports(
     batch: &Judged<'_>,
-    items: &[Item],
-    others: &[Item],
+    items: &[&Item],
+    others: &[&Item],
     reports: Vec<Report>,
 ) -> BatchResult {
     let writer = reports.first().map_or(Writer::Unknown, |r| r.writer);
     let cases: Vec<Case> = reports.into_iter().flat_map(|r| r.cases).collect();
-    let refs: Vec<&Item> = items.iter().chain(others).collect();
-    let files: Vec<&str> = batch.files.iter().map(String::as_str).collect();
-    let matched = match_cases(&refs, &cases, &files, batch.root, batch.naming);
+    let refs: Vec<&Item> = items.iter().chain(others).copied().collect();
+    let matched = match_cases(&refs, &cases, batch.files, batch.root, batch.naming);
     let name = batch.name;
     let unexplained = unexplained_failure(batch, &cases);
     let observations = items
@@ -377,7 +376,7 @@ pub(crate) fn expand(run: &str, report: &Path, report_dir: &Path, features: &[&s
         .replace("{features}", &features.join(" "))
 }
 
-fn all(items: &[Item], verdict: Verdict, message: &str, ms: u64) -> BatchResult {
+fn all(items: &[&Item], verdict: Verdict, message: &str, ms: u64) -> BatchResult {
     let message = (verdict != Verdict::Pass).then(|| trim_message(message));
     BatchResult {
         observations: items
@@ -434,7 +433,8 @@ mod tests {
             ms: 1,
             exit,
         };
-        from_reports(&batch, items, &[], reports.to_vec())
+        let items: Vec<&Item> = items.iter().collect();
+        from_reports(&batch, &items, &[], reports.to_vec())
             .observations
             .into_iter()
             .map(|o| (o.verdict, o.message.unwrap_or_default()))

@@ -62,10 +62,30 @@ pub struct CheckDocument<'a> {
 pub fn check(
     outcomes: &[super::outcome::Outcome<'_>],
     counts: &super::outcome::Counts,
-    (errors, warnings): (&[InputError], &[String]),
+    problems: (&[InputError], &[String]),
     run: Option<&crate::partition::Run>,
 ) -> String {
-    let doc = CheckDocument {
+    let doc = check_document(outcomes, counts, problems, run);
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// The same document on one line, as `watch --format json` prints each observation.
+pub fn check_line(
+    outcomes: &[super::outcome::Outcome<'_>],
+    counts: &super::outcome::Counts,
+    problems: (&[InputError], &[String]),
+) -> String {
+    let doc = check_document(outcomes, counts, problems, None);
+    serde_json::to_string(&doc).unwrap_or_default()
+}
+
+fn check_document<'a>(
+    outcomes: &'a [super::outcome::Outcome<'_>],
+    counts: &'a super::outcome::Counts,
+    (errors, warnings): (&'a [InputError], &'a [String]),
+    run: Option<&'a crate::partition::Run>,
+) -> CheckDocument<'a> {
+    CheckDocument {
         version: VERSION,
         run,
         summary: counts,
@@ -81,8 +101,7 @@ pub fn check(
             .collect(),
         errors,
         warnings,
-    };
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
+    }
 }
 
 /// The document for `specctl audit`. `mutants` is always there, empty without `--mutants`,

@@ -8,14 +8,15 @@ use crate::report::{check, style::Style};
 use std::collections::HashMap;
 use std::fmt::Write;
 
-/// Items whose verdict moved between two observations: (id, before, now).
+/// Items whose verdict moved in an observation: (id, before, now). `ran` holds the items
+/// it observed, each with its verdict before (`None`: it had none); no other item can move.
 pub fn transitions(
-    before: &HashMap<String, Verdict>,
+    ran: &HashMap<String, Option<Verdict>>,
     now: &[(&Item, Option<Verdict>)],
 ) -> Vec<(String, Option<Verdict>, Option<Verdict>)> {
     now.iter()
         .filter_map(|(item, v)| {
-            let was = before.get(&item.id).copied();
+            let was = *ran.get(&item.id)?;
             (was != *v && v.is_some()).then(|| (item.id.clone(), was, *v))
         })
         .collect()
@@ -127,10 +128,12 @@ mod tests {
 
     #[test]
     fn transitions_name_what_moved_and_lines_say_it() {
-        let (a, b, c) = (item("a"), item("b"), item("c"));
-        let before: HashMap<String, Verdict> = [
-            ("a".to_string(), Verdict::Pass),
-            ("b".to_string(), Verdict::Fail),
+        let (a, b, c, d) = (item("a"), item("b"), item("c"), item("d"));
+        // d was not observed again: its verdict, whatever it is, did not move.
+        let before: HashMap<String, Option<Verdict>> = [
+            ("a".to_string(), Some(Verdict::Pass)),
+            ("b".to_string(), Some(Verdict::Fail)),
+            ("c".to_string(), None),
         ]
         .into_iter()
         .collect();
@@ -138,6 +141,7 @@ mod tests {
             (&a, Some(Verdict::Fail)),
             (&b, Some(Verdict::Fail)),
             (&c, Some(Verdict::Pass)),
+            (&d, Some(Verdict::Pass)),
         ];
         let moved = transitions(&before, &now);
         assert_eq!(

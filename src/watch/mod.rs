@@ -15,7 +15,7 @@ use crate::selection::Selector;
 use crate::store::Store;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use notify::RecursiveMode;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, watch};
@@ -38,12 +38,13 @@ pub struct Options<'a> {
 }
 
 /// The board as it stands: every item with what is known of it, the input errors, and the
-/// verdicts before this observation. `running` while evidence runs, else done.
+/// items this observation runs, each with its verdict before. `running` while evidence
+/// runs, else done.
 pub struct Shown<'a> {
     pub outcomes: &'a [Outcome<'a>],
     pub errors: &'a [InputError],
     pub warnings: &'a [String],
-    pub before: &'a HashMap<String, Verdict>,
+    pub before: &'a HashMap<String, Option<Verdict>>,
     pub status: &'a str,
     pub running: bool,
 }
@@ -147,9 +148,11 @@ fn folders(root: &Path, relevance: &Relevance) -> Vec<PathBuf> {
 struct Board {
     config: Config,
     config_error: Option<InputError>,
+    /// Every spec and aspect file as last read: a change re-reads only what it touched.
+    cache: desired::Cache,
     items: Vec<Item>,
-    /// The items of each file as last parsed without errors: a file saved mid-edit keeps
-    /// its items (and their verdicts) on the board while its errors are shown.
+    /// The items of each file that has errors now, as last read without them: a file saved
+    /// mid-edit keeps its items (and their verdicts) on the board while its errors are shown.
     last_good: HashMap<String, Vec<Item>>,
     errors: Vec<InputError>,
     warnings: Vec<String>,
@@ -157,63 +160,135 @@ struct Board {
 }
 
 impl Board {
-    fn reload(&mut self, root: &Path, selector: &Selector) {
-        match Config::load(root) {
-            Ok(config) => {
-                self.config = config;
-                self.config_error = None;
+    /// Reads what `changed` touched (everything at start, or when specctl.yaml changed).
+    fn reload(&mut self, root: &Path, selector: &Selector, changed: Option<&[String]>) {
+        let whole = changed.is_none_or(|c| c.iter().any(|p| p == crate::config::FILE_NAME));
+        let touched = match changed {
+            Some(changed) if !whole => {
+                let cache = std::mem::take(&mut self.cache);
+                cache.each(|f| {
+                    if changed.iter().any(|c| c == f.file) {
+                        self.keep_good(f);
+                    }
+                });
+                self.cache = cache;
+                Some(self.cache.update(root, &self.config, changed))
             }
-            Err(err) => self.config_error = Some(err),
+            _ => {
+                match Config::load(root) {
+                    Ok(config) => {
+                        self.config = config;
+                        self.config_error = None;
+                    }
+                    Err(err) => self.config_error = Some(err),
+                }
+                let fresh = desired::Cache::read(root, &self.config);
+                std::mem::replace(&mut self.cache, fresh).each(|f| self.keep_good(f));
+                None
+            }
+        };
+        // An aspect's name may free or take another file's: aspects are assembled whole.
+        match touched {
+            Some(files) if files.iter().all(|f| self.spec_only(f)) => {
+                self.assemble_files(selector, &files)
+            }
+            _ => self.assemble(selector),
         }
-        let state = desired::load(root, &self.config);
-        let broken: BTreeSet<String> = state.errors.iter().map(|e| e.file.clone()).collect();
-        let mut by_file: HashMap<String, Vec<Item>> = HashMap::new();
-        for item in state.items {
-            by_file.entry(item.file.clone()).or_default().push(item);
+        self.errors = self.config_error.iter().cloned().collect();
+        self.cache
+            .each(|f| self.errors.extend(f.errors.iter().cloned()));
+        self.warnings = self.cache.warnings().to_vec();
+    }
+
+    /// Keeps a clean file's items, in case its next read has errors.
+    fn keep_good(&mut self, f: desired::CachedFile<'_>) {
+        if f.errors.is_empty() {
+            self.last_good.insert(f.file.to_string(), f.items.to_vec());
         }
+    }
+
+    /// Whether `file` is (or, gone now, was) a spec file: its change touches no other file.
+    fn spec_only(&self, file: &str) -> bool {
+        match self.cache.spec(file) {
+            Some(_) => true,
+            None => {
+                !self.cache.holds(file)
+                    && !self
+                        .items
+                        .iter()
+                        .any(|i| i.file == file && !i.is_scenario())
+            }
+        }
+    }
+
+    /// What the board shows of one file: its items, or with errors its last good ones.
+    fn shown<'b>(
+        last_good: &'b mut HashMap<String, Vec<Item>>,
+        f: &desired::CachedFile<'b>,
+    ) -> &'b [Item] {
+        if f.errors.is_empty() {
+            last_good.remove(f.file);
+            f.items
+        } else {
+            last_good.get(f.file).map_or(&[][..], Vec::as_slice)
+        }
+    }
+
+    /// The board's items from every file of the cache.
+    fn assemble(&mut self, selector: &Selector) {
         let mut items = Vec::new();
-        let mut files: BTreeSet<String> = by_file.keys().cloned().collect();
-        files.extend(
-            broken
-                .iter()
-                .filter(|f| self.last_good.contains_key(*f))
-                .cloned(),
-        );
-        for file in files {
-            let list = if broken.contains(&file) {
-                self.last_good.get(&file).cloned().unwrap_or_default()
-            } else {
-                let list = by_file.remove(&file).unwrap_or_default();
-                self.last_good.insert(file.clone(), list.clone());
-                list
-            };
-            items.extend(list.into_iter().filter(|i| selector.matches(i)));
-        }
-        // Scenarios first, in file order, then aspects, as every other command lists them.
-        items.sort_by(|a, b| {
-            (!a.is_scenario(), &a.file, a.line).cmp(&(!b.is_scenario(), &b.file, b.line))
+        let mut held = BTreeSet::new();
+        let last_good = &mut self.last_good;
+        self.cache.each(|f| {
+            held.insert(f.file.to_string());
+            let shown = Board::shown(last_good, &f);
+            items.extend(shown.iter().filter(|i| selector.matches(i)).cloned());
         });
-        let listed: BTreeSet<&str> = items.iter().map(|i| i.file.as_str()).collect();
-        self.last_good.retain(|file, _| {
-            broken.contains(file) || listed.contains(file.as_str()) || Path::new(file).exists()
-        });
+        last_good.retain(|file, _| held.contains(file));
         self.items = items;
-        self.errors = self
-            .config_error
-            .iter()
-            .cloned()
-            .chain(state.errors)
-            .collect();
-        self.warnings = state.warnings;
-        let ids: BTreeSet<&str> = self.items.iter().map(|i| i.id.as_str()).collect();
+        self.sort();
+        let ids: HashSet<&str> = self.items.iter().map(|i| i.id.as_str()).collect();
         self.results.retain(|id, _| ids.contains(id.as_str()));
     }
 
-    fn verdicts(&self) -> HashMap<String, Verdict> {
-        self.results
-            .iter()
-            .map(|(id, o)| (id.clone(), o.verdict))
-            .collect()
+    /// The board's items with those of the spec `files` read again: the others stay as they
+    /// are, not copied again (at 10,000 scenarios a copy of every item costs more than the
+    /// read of the one file that changed).
+    fn assemble_files(&mut self, selector: &Selector, files: &BTreeSet<String>) {
+        let mut gone = HashSet::new();
+        self.items.retain(|i| {
+            let keep = !files.contains(&i.file);
+            if !keep {
+                gone.insert(i.id.clone());
+            }
+            keep
+        });
+        for file in files {
+            match self.cache.spec(file) {
+                Some(f) => {
+                    let shown = Board::shown(&mut self.last_good, &f);
+                    let kept = shown.iter().filter(|i| selector.matches(i)).cloned();
+                    self.items.extend(kept);
+                }
+                None => {
+                    self.last_good.remove(file);
+                }
+            }
+        }
+        self.sort();
+        for item in self.items.iter().filter(|i| files.contains(&i.file)) {
+            gone.remove(&item.id);
+        }
+        for id in gone {
+            self.results.remove(&id);
+        }
+    }
+
+    /// Scenarios first, in file order, then aspects, as every other command lists them.
+    fn sort(&mut self) {
+        self.items.sort_by(|a, b| {
+            (!a.is_scenario(), &a.file, a.line).cmp(&(!b.is_scenario(), &b.file, b.line))
+        });
     }
 
     fn outcomes(&self) -> Vec<Outcome<'_>> {
@@ -240,23 +315,24 @@ pub async fn run(
     emit: &mut dyn FnMut(WatchEvent<'_>),
 ) -> Result<(), WatchError> {
     let relevance = Relevance::new(options.root);
-    let (events_tx, events) = mpsc::unbounded_channel::<Vec<PathBuf>>();
+    let (events_tx, events) = mpsc::unbounded_channel::<Batch>();
     // The debouncer only merges the several events one save makes; the quiet period that
     // starts an observation is `settle`'s, measured from the last relevant change.
     let debouncer = notify_debouncer_full::new_debouncer(
         Duration::from_millis(10),
         Some(Duration::from_millis(5)),
         move |result: notify_debouncer_full::DebounceEventResult| {
-            let Ok(batch) = result else { return };
-            let paths: Vec<PathBuf> = batch
+            let Ok(events) = result else { return };
+            let changes: Vec<_> = events
                 .into_iter()
                 .filter(|e| changes_content(&e.event.kind))
-                .flat_map(|e| e.event.paths.clone())
                 .collect();
-            if !paths.is_empty() {
-                // The receiver is gone only when watch is ending.
-                let _ = events_tx.send(paths);
-            }
+            let Some(at) = changes.iter().map(|e| e.time).max() else {
+                return;
+            };
+            let paths = changes.into_iter().flat_map(|e| e.event.paths).collect();
+            // The receiver is gone only when watch is ending.
+            let _ = events_tx.send(Batch { paths, at });
         },
     )?;
     let mut w = Watcher {
@@ -265,6 +341,7 @@ pub async fn run(
         events,
         debouncer,
         watched: BTreeSet::new(),
+        last_change: Instant::now(),
         stop,
         board: Board::default(),
         observations: 0,
@@ -274,6 +351,12 @@ pub async fn run(
     }
     w.lifetime(emit).await;
     Ok(())
+}
+
+/// The paths of one debounced batch of changes, and when the latest of them happened.
+struct Batch {
+    paths: Vec<PathBuf>,
+    at: Instant,
 }
 
 /// What a finished observation asks for next.
@@ -289,9 +372,11 @@ enum Next {
 struct Watcher<'a> {
     options: Options<'a>,
     relevance: Relevance,
-    events: mpsc::UnboundedReceiver<Vec<PathBuf>>,
+    events: mpsc::UnboundedReceiver<Batch>,
     debouncer: Debouncer,
     watched: BTreeSet<PathBuf>,
+    /// When the last relevant change happened: the quiet period is measured from it.
+    last_change: Instant,
     stop: watch::Receiver<bool>,
     board: Board,
     observations: u64,
@@ -331,8 +416,8 @@ impl Watcher<'_> {
     async fn wait(&mut self) -> Option<Vec<String>> {
         loop {
             tokio::select! {
-                Some(paths) = self.events.recv() => {
-                    let mut rel = self.relevant(&paths);
+                Some(batch) = self.events.recv() => {
+                    let mut rel = self.relevant(batch);
                     self.drain(&mut rel);
                     if !rel.is_empty() {
                         self.settle(&mut rel).await;
@@ -351,16 +436,20 @@ impl Watcher<'_> {
         emit: &mut dyn FnMut(WatchEvent<'_>),
     ) -> Next {
         let shown = (self.board.results.len(), self.board.errors.clone());
-        self.board.reload(self.options.root, self.options.selector);
+        self.board
+            .reload(self.options.root, self.options.selector, changed.as_deref());
         let to_run = self.affected(changed.as_deref());
         if to_run.is_empty() && changed.is_some() {
             // Nothing to run; a removed scenario or a new syntax error still redraws.
             if (self.board.results.len(), self.board.errors.clone()) != shown {
-                self.show(&self.board.verdicts(), "no item to run", false, emit);
+                self.show(&HashMap::new(), "no item to run", false, emit);
             }
             return Next::Idle;
         }
-        let before = self.board.verdicts();
+        let before: HashMap<String, Option<Verdict>> = to_run
+            .iter()
+            .map(|id| (id.clone(), self.board.results.get(id).map(|o| o.verdict)))
+            .collect();
         let status = format!("running evidence for {} items…", to_run.len());
         self.show(&before, &status, true, emit);
         let started = Instant::now();
@@ -409,13 +498,9 @@ impl Watcher<'_> {
         let ids: BTreeSet<String> = match changed {
             None => items.iter().map(|i| i.id.clone()).collect(),
             Some(paths) => {
-                let observed: HashMap<String, String> = self
-                    .board
-                    .results
-                    .iter()
-                    .map(|(id, o)| (id.clone(), o.generation.clone()))
-                    .collect();
-                affected::affected(paths, &observed, &items, &self.board.config)
+                let results = &self.board.results;
+                let observed = |id: &str| results.get(id).map(|o| o.generation.as_str());
+                affected::affected(paths, observed, &items, &self.board.config)
             }
         };
         items
@@ -429,38 +514,43 @@ impl Watcher<'_> {
     /// `--on-busy restart`, cutting the run short for them).
     async fn run_evidence(&mut self, ids: &[String]) -> (observe::Observed, Option<Vec<String>>) {
         let wanted: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
-        let all: Vec<Item> = self.board.items.clone();
-        let to_run: Vec<&Item> = all
-            .iter()
-            .filter(|i| wanted.contains(i.id.as_str()))
-            .collect();
-        let config = self.board.config.clone();
-        let (run_tx, run_rx) = watch::channel(false);
-        let options = observe::Options {
-            jobs: self.options.jobs,
-            interrupt: run_rx,
-            on_progress: None,
-            registry: None,
-        };
-        let observation = observe::observe(self.options.root, &config, &all, &to_run, options);
-        tokio::pin!(observation);
-        let mut pending: Option<Vec<String>> = None;
-        let observed = loop {
-            tokio::select! {
-                result = &mut observation => break result,
-                Some(paths) = self.events.recv() => {
-                    let mut rel = self.relevant(&paths);
-                    self.drain(&mut rel);
-                    if !rel.is_empty() {
-                        pending.get_or_insert_with(Vec::new).extend(rel);
-                        if self.options.on_busy == OnBusy::Restart {
-                            let _ = run_tx.send(true);
+        // Taken, not cloned, while the evidence runs: gathering changes needs `self` mutable.
+        let board = std::mem::take(&mut self.board);
+        let (all, config) = (&board.items, &board.config);
+        let (observed, pending) = {
+            let to_run: Vec<&Item> = all
+                .iter()
+                .filter(|i| wanted.contains(i.id.as_str()))
+                .collect();
+            let (run_tx, run_rx) = watch::channel(false);
+            let options = observe::Options {
+                jobs: self.options.jobs,
+                interrupt: run_rx,
+                on_progress: None,
+                registry: None,
+            };
+            let observation = observe::observe(self.options.root, config, all, &to_run, options);
+            tokio::pin!(observation);
+            let mut pending: Option<Vec<String>> = None;
+            let observed = loop {
+                tokio::select! {
+                    result = &mut observation => break result,
+                    Some(batch) = self.events.recv() => {
+                        let mut rel = self.relevant(batch);
+                        self.drain(&mut rel);
+                        if !rel.is_empty() {
+                            pending.get_or_insert_with(Vec::new).extend(rel);
+                            if self.options.on_busy == OnBusy::Restart {
+                                let _ = run_tx.send(true);
+                            }
                         }
                     }
+                    _ = self.stop.changed() => { let _ = run_tx.send(true); }
                 }
-                _ = self.stop.changed() => { let _ = run_tx.send(true); }
-            }
+            };
+            (observed, pending)
         };
+        self.board = board;
         (observed, pending)
     }
 
@@ -482,7 +572,7 @@ impl Watcher<'_> {
 
     fn show(
         &self,
-        before: &HashMap<String, Verdict>,
+        before: &HashMap<String, Option<Verdict>>,
         status: &str,
         running: bool,
         emit: &mut dyn FnMut(WatchEvent<'_>),
@@ -536,35 +626,44 @@ impl Watcher<'_> {
         Some(Next::Again(Some(files)))
     }
 
-    fn relevant(&mut self, paths: &[PathBuf]) -> Vec<String> {
-        relevant_paths(
+    fn relevant(&mut self, batch: Batch) -> Vec<String> {
+        let rel = relevant_paths(
             &self.relevance,
-            paths,
+            &batch.paths,
             &mut self.debouncer,
             &mut self.watched,
-        )
-    }
-
-    fn drain(&mut self, into: &mut Vec<String>) {
-        drain(
-            &mut self.events,
-            &self.relevance,
-            &mut self.debouncer,
-            &mut self.watched,
-            into,
         );
+        if !rel.is_empty() {
+            self.last_change = self.last_change.max(batch.at);
+        }
+        rel
     }
 
+    /// Takes every batch already waiting, so a burst (a checkout touching a thousand files)
+    /// is one observation.
+    fn drain(&mut self, into: &mut Vec<String>) {
+        while let Ok(batch) = self.events.try_recv() {
+            let rel = self.relevant(batch);
+            into.extend(rel);
+        }
+    }
+
+    /// Waits until no relevant change has come for the debounce period, measured from when
+    /// the last one happened (not from when the debouncer delivered it), gathering what comes
+    /// meanwhile.
     async fn settle(&mut self, into: &mut Vec<String>) {
-        settle(
-            &mut self.events,
-            &self.relevance,
-            &mut self.debouncer,
-            &mut self.watched,
-            self.options.debounce,
-            into,
-        )
-        .await;
+        loop {
+            let deadline = self.last_change + self.options.debounce;
+            match tokio::time::timeout_at(deadline.into(), self.events.recv()).await {
+                Ok(Some(batch)) => {
+                    let rel = self.relevant(batch);
+                    into.extend(rel);
+                }
+                Ok(None) | Err(_) => break,
+            }
+        }
+        into.sort();
+        into.dedup();
     }
 }
 
@@ -607,35 +706,4 @@ fn relevant_paths(
     out.sort();
     out.dedup();
     out
-}
-
-/// Waits until no relevant change has come for `quiet`, gathering what comes meanwhile: a
-/// burst (a checkout touching a thousand files) is one observation.
-async fn settle(
-    events: &mut mpsc::UnboundedReceiver<Vec<PathBuf>>,
-    relevance: &Relevance,
-    debouncer: &mut Debouncer,
-    watched: &mut BTreeSet<PathBuf>,
-    quiet: Duration,
-    into: &mut Vec<String>,
-) {
-    while let Ok(Some(paths)) = tokio::time::timeout(quiet, events.recv()).await {
-        into.extend(relevant_paths(relevance, &paths, debouncer, watched));
-    }
-    into.sort();
-    into.dedup();
-}
-
-/// Takes every batch already waiting, so a burst (a checkout touching a thousand files) is
-/// one observation.
-fn drain(
-    events: &mut mpsc::UnboundedReceiver<Vec<PathBuf>>,
-    relevance: &Relevance,
-    debouncer: &mut Debouncer,
-    watched: &mut BTreeSet<PathBuf>,
-    into: &mut Vec<String>,
-) {
-    while let Ok(paths) = events.try_recv() {
-        into.extend(relevant_paths(relevance, &paths, debouncer, watched));
-    }
 }
