@@ -216,6 +216,14 @@ mod tests {
         dir
     }
 
+    /// The project, read whole with the default configuration.
+    fn read_project() -> (tempfile::TempDir, Config, Cache) {
+        let dir = project();
+        let config = Config::default();
+        let cache = Cache::read(dir.path(), &config);
+        (dir, config, cache)
+    }
+
     #[test]
     fn a_whole_read_holds_what_load_reads() {
         let dir = project();
@@ -239,10 +247,8 @@ mod tests {
 
     #[test]
     fn a_change_rereads_only_the_files_it_names() {
-        let dir = project();
+        let (dir, config, mut cache) = read_project();
         let root = dir.path();
-        let config = Config::default();
-        let mut cache = Cache::read(root, &config);
         write(
             root,
             "specs/a.feature",
@@ -270,10 +276,8 @@ mod tests {
 
     #[test]
     fn new_and_removed_files_and_folders_walk_the_project_again() {
-        let dir = project();
+        let (dir, config, mut cache) = read_project();
         let root = dir.path();
-        let config = Config::default();
-        let mut cache = Cache::read(root, &config);
         write(
             root,
             "specs/deep/c.feature",
@@ -302,10 +306,8 @@ mod tests {
 
     #[test]
     fn an_aspect_renamed_frees_its_name_for_the_other_file() {
-        let dir = project();
+        let (dir, config, mut cache) = read_project();
         let root = dir.path();
-        let config = Config::default();
-        let mut cache = Cache::read(root, &config);
         write(root, "aspects/fast.md", &aspect("quick"));
         cache.update(root, &config, &["aspects/fast.md".into()]);
         assert_eq!(held(&cache), loaded(root));

@@ -183,7 +183,18 @@ impl Board {
                     Err(err) => self.config_error = Some(err),
                 }
                 let fresh = desired::Cache::read(root, &self.config);
-                std::mem::replace(&mut self.cache, fresh).each(|f| self.keep_good(f));
+                // Only a file that has errors now needs its last good items kept.
+                let mut broken = HashSet::new();
+                fresh.each(|f| {
+                    if !f.errors.is_empty() {
+                        broken.insert(f.file.to_string());
+                    }
+                });
+                std::mem::replace(&mut self.cache, fresh).each(|f| {
+                    if broken.contains(f.file) {
+                        self.keep_good(f);
+                    }
+                });
                 None
             }
         };
