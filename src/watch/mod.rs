@@ -330,8 +330,8 @@ pub async fn run(
     // The debouncer only merges the several events one save makes; the quiet period that
     // starts an observation is `settle`'s, measured from the last relevant change.
     let debouncer = notify_debouncer_full::new_debouncer(
-        Duration::from_millis(10),
-        Some(Duration::from_millis(5)),
+        DEBOUNCER_TIMEOUT,
+        Some(DEBOUNCER_TICK),
         move |result: notify_debouncer_full::DebounceEventResult| {
             let Ok(events) = result else { return };
             let changes: Vec<_> = events
@@ -363,6 +363,11 @@ pub async fn run(
     w.lifetime(emit).await;
     Ok(())
 }
+
+/// The debouncer merges the events of one save for this long, checking every tick: a change
+/// reaches watch up to their sum after it happened.
+const DEBOUNCER_TIMEOUT: Duration = Duration::from_millis(10);
+const DEBOUNCER_TICK: Duration = Duration::from_millis(5);
 
 /// The paths of one debounced batch of changes, and when the latest of them happened.
 struct Batch {
@@ -661,10 +666,13 @@ impl Watcher<'_> {
 
     /// Waits until no relevant change has come for the debounce period, measured from when
     /// the last one happened (not from when the debouncer delivered it), gathering what comes
-    /// meanwhile.
+    /// meanwhile. It waits at least until what happened before it began has been delivered
+    /// (an agent's writes, just before a reconcile pass ends), with room for a busy machine.
     async fn settle(&mut self, into: &mut Vec<String>) {
+        let delivered =
+            Instant::now() + (3 * (DEBOUNCER_TIMEOUT + DEBOUNCER_TICK)).min(self.options.debounce);
         loop {
-            let deadline = self.last_change + self.options.debounce;
+            let deadline = (self.last_change + self.options.debounce).max(delivered);
             match tokio::time::timeout_at(deadline.into(), self.events.recv()).await {
                 Ok(Some(batch)) => {
                     let rel = self.relevant(batch);
