@@ -501,3 +501,68 @@ fn status_shows_the_last_observation_and_marks_stale_items() {
     assert_eq!(doc["items"][0]["stale"], true);
     assert_eq!(doc["items"][1].get("stale"), None);
 }
+
+#[test]
+fn specs_and_aspects_read_while_evidence_runs_are_each_observed_once_and_recorded() {
+    // Each evidence notes its start in order.log. The aspects' evidence starts while the
+    // specs are still read, so only the set of starts is certain here.
+    let p = project("./run.sh {report}", "junit");
+    script(
+        &p,
+        "run.sh",
+        r#"echo runner >> order.log
+printf '<testsuite><testcase classname="Shop" name="Buy"/><testcase classname="Shop" name="Pay"/><testcase classname="Shop" name="Mystery"/></testsuite>' > "$1""#,
+    );
+    for name in ["a", "b", "c"] {
+        p.file(
+            &format!("aspects/{name}.md"),
+            &format!("---\nname: {name}\nevidence: echo {name} >> order.log\n---\nBody.\n"),
+        );
+    }
+    p.file(".gitignore", "order.log\n");
+    let run = p.run(&["check", "--jobs", "1", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let started = || {
+        let mut lines: Vec<String> = std::fs::read_to_string(p.path().join("order.log"))
+            .unwrap()
+            .lines()
+            .map(String::from)
+            .collect();
+        lines.sort();
+        lines
+    };
+    assert_eq!(started(), ["a", "b", "c", "runner"]);
+    // The report lists items in file order whatever order their evidence ran in.
+    let doc = run.json();
+    let ids: Vec<&str> = doc["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "specs/shop.feature::Buy",
+            "specs/shop.feature::Pay",
+            "specs/shop.feature::Mystery",
+            "aspect:a",
+            "aspect:b",
+            "aspect:c"
+        ]
+    );
+    // Recorded while the evidence ran: status has every verdict without running anything.
+    let status = p.run(&["status", "--format", "json"]);
+    assert_eq!(
+        statuses(&status.json()),
+        expect(&[
+            ("specs/shop.feature::Buy", "pass"),
+            ("specs/shop.feature::Pay", "pass"),
+            ("specs/shop.feature::Mystery", "pass"),
+            ("aspect:a", "pass"),
+            ("aspect:b", "pass"),
+            ("aspect:c", "pass"),
+        ])
+    );
+    assert_eq!(started(), ["a", "b", "c", "runner"], "status ran nothing");
+}

@@ -141,6 +141,7 @@ async fn observe_in(plan: &Plan<'_>, slot: &Slot) -> BTreeMap<String, Verdict> {
         jobs: plan.jobs,
         interrupt: plan.interrupt.clone(),
         on_progress: None,
+        on_observed: None,
         registry: Some(Arc::new(plan.registry.clone())),
     };
     let observed =

@@ -98,6 +98,7 @@ fn options(jobs: usize, interrupt: watch::Receiver<bool>, registry: &Registry) -
         jobs,
         interrupt,
         on_progress: None,
+        on_observed: None,
         registry: Some(Arc::new(registry.clone())),
     }
 }

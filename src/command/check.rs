@@ -1,61 +1,75 @@
 //! `specctl check`: observe once, record the observation, report it.
 
-use super::{Loaded, interruptible, jobs, load, print_problems};
+use super::{interruptible, jobs, nothing_found, open, print_problems, selected, settle};
 use crate::cli::{CheckArgs, CheckFormat, Cli};
+use crate::desired::{self, DesiredState, Found, Item};
 use crate::exit::Exit;
+use crate::observe::Part;
 use crate::observe::{self, Observation, Options};
 use crate::partition::{Partition, Run};
+use crate::project::Project;
 use crate::report::outcome::{Counts, Outcome};
 use crate::report::{check, github, json, junit, style::Style};
-use crate::store::Store;
+use crate::selection::Selector;
+use crate::store::{StoreError, Writer};
 use std::collections::HashMap;
 use std::io::IsTerminal;
+use std::sync::OnceLock;
 use std::time::Instant;
 
 pub fn run(cli: &Cli, args: &CheckArgs) -> Exit {
     let err_style = Style::stderr(cli.color());
-    let mut loaded = match load(cli, &args.selection) {
+    let (project, selector) = match open(cli, &args.selection) {
+        Ok(opened) => opened,
+        Err(exit) => return exit,
+    };
+    if project.config_error.is_some() {
+        // Evidence named by a broken configuration cannot be trusted to be the right one.
+        let state = desired::load(&project.root, &project.config);
+        if let Ok(loaded) = settle(cli, project, state, selector) {
+            print_problems(&loaded.state, &[], err_style);
+        }
+        return Exit::Invalid;
+    }
+    let found = desired::discover_all(&project.root, &project.config);
+    if found.is_empty() {
+        return nothing_found(err_style, &project);
+    }
+    let partition = args.partition.unwrap_or(Partition::WHOLE);
+    let started = Instant::now();
+    let writer = start_writer(&project);
+    let sink = writer.as_ref().ok().map(Writer::sink);
+    let taken = Taken {
+        project: &project,
+        selector: &selector,
+        partition,
+    };
+    let (state, observed) = read_and_observe(cli, args, &taken, found, sink);
+    let mut loaded = match settle(cli, project, state, selector) {
         Ok(loaded) => loaded,
         Err(exit) => return exit,
     };
-    loaded.partition = args.partition.unwrap_or(Partition::WHOLE);
-    if loaded.project.config_error.is_some() {
-        // Evidence named by a broken configuration cannot be trusted to be the right one.
-        print_problems(&loaded.state, &[], err_style);
-        return Exit::Invalid;
-    }
-    let started = Instant::now();
-    let (observed, signal) = match observe_items(cli, args, &loaded) {
+    loaded.partition = partition;
+    let (observed, signal) = match observed {
         Ok(observed) => observed,
         Err(exit) => return exit,
     };
     let duration_ms = started.elapsed().as_millis() as u64;
     let mut warnings = loaded.state.warnings.clone();
     warnings.extend(observed.warnings.iter().cloned());
-    let recorded = Store::open(&loaded.project.root).and_then(|s| {
-        s.keeping(loaded.project.config.store.keep)
-            .record(&observed.observations)
-    });
-    if let Err(err) = recorded {
+    if let Err(err) = writer.and_then(Writer::finish) {
         warnings.push(err.to_string());
     }
-    let items = loaded.selected();
-    let by_id: HashMap<&str, &Observation> = observed
-        .observations
-        .iter()
-        .map(|o| (o.id.as_str(), o))
-        .collect();
-    let outcomes: Vec<Outcome<'_>> = items
-        .iter()
-        .map(|i| Outcome::from_observation(i, by_id.get(i.id.as_str()).copied()))
-        .collect();
+    let outcomes = outcomes(&loaded.selected(), &observed.observations);
     let counts = Counts::of(&outcomes, duration_ms);
-    let run = loaded.run([], loaded.partition);
+    // Only the JSON document names its run: hashing every item's id for a human report
+    // would be a tenth of a small check's own work.
+    let run = (args.format == CheckFormat::Json).then(|| loaded.run([], loaded.partition));
     let report = Report {
         outcomes: &outcomes,
         counts: &counts,
         errors: &loaded.state.errors,
-        run: &run,
+        run: run.as_ref(),
     };
     let to = (args.format, args.output.as_deref());
     if let Err(exit) = render(cli, to, &report, &mut warnings) {
@@ -75,12 +89,33 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Exit {
     }
 }
 
+/// The store records each task's observations while the others still run; a writer that
+/// cannot start is a warning, as a store that cannot be written is.
+fn start_writer(project: &Project) -> Result<Writer, StoreError> {
+    let root = &project.root;
+    Writer::start(root, project.config.store.keep).map_err(|source| StoreError::Create {
+        path: root.join(crate::store::DIR),
+        source,
+    })
+}
+
+/// Each selected item with its observation, in the items' order.
+fn outcomes<'a>(items: &[&'a Item], observations: &[Observation]) -> Vec<Outcome<'a>> {
+    let by_id: HashMap<&str, &Observation> =
+        observations.iter().map(|o| (o.id.as_str(), o)).collect();
+    items
+        .iter()
+        .map(|i| Outcome::from_observation(i, by_id.get(i.id.as_str()).copied()))
+        .collect()
+}
+
 /// What a check found, whole or a slice: what every format renders.
 pub(crate) struct Report<'r, 'a> {
     pub outcomes: &'r [Outcome<'a>],
     pub counts: &'r Counts,
     pub errors: &'r [crate::InputError],
-    pub run: &'r Run,
+    /// The run this check is (a slice of), for the JSON document.
+    pub run: Option<&'r Run>,
 }
 
 /// The exit of a check that ran to its end: invalid input first, then whether all holds.
@@ -109,7 +144,7 @@ pub(crate) fn render(
         CheckFormat::Human => check::human(outcomes, counts, Style { color }, cli.quiet),
         CheckFormat::Json => {
             let problems = (report.errors, warnings.as_slice());
-            json::check(outcomes, counts, problems, Some(report.run)) + "\n"
+            json::check(outcomes, counts, problems, report.run) + "\n"
         }
         CheckFormat::Junit => junit::render(outcomes, duration_ms) + "\n",
         CheckFormat::Github => github::annotations(outcomes, counts),
@@ -126,12 +161,67 @@ pub(crate) fn render(
     super::deliver(cli, output, &text, &counts.closing_line())
 }
 
-fn observe_items(
+/// What a check observes: the project, and the items its selection and slice take.
+struct Taken<'t> {
+    project: &'t Project,
+    selector: &'t Selector,
+    partition: Partition,
+}
+
+/// Reads the desired state and observes it at once: the aspects are read and their evidence
+/// started while the specs are still being read on another thread, and the runners start as
+/// soon as the specs are in. The state comes back as `desired::load` reads it.
+fn read_and_observe(
     cli: &Cli,
     args: &CheckArgs,
-    loaded: &Loaded,
+    taken: &Taken<'_>,
+    found: Found,
+    on_observed: Option<observe::Sink>,
+) -> (DesiredState, Result<(observe::Observed, Option<i32>), Exit>) {
+    let (root, config) = (&taken.project.root, &taken.project.config);
+    let (selector, partition) = (taken.selector, taken.partition);
+    let specs: OnceLock<DesiredState> = OnceLock::new();
+    let (aspects, observed) = std::thread::scope(|scope| {
+        let (ready, read) = tokio::sync::oneshot::channel();
+        let (files, specs) = (&found.specs, &specs);
+        scope.spawn(move || {
+            let _ = specs.set(desired::read_specs(root, config, files));
+            let _ = ready.send(());
+        });
+        let aspects = desired::read_aspects(root, &found.aspects);
+        let first = Part {
+            all: &aspects.items,
+            items: selected(&aspects.items, selector, partition),
+        };
+        let rest = async move {
+            read.await.ok()?;
+            let specs = specs.get()?;
+            Some(Part {
+                all: &specs.items,
+                items: selected(&specs.items, selector, partition),
+            })
+        };
+        let observed = observe_parts(cli, args, taken.project, (first, rest), on_observed);
+        (aspects, observed)
+    });
+    let state = specs
+        .into_inner()
+        .unwrap_or_default()
+        .join(aspects)
+        .with_warnings(found.warnings);
+    (state, observed)
+}
+
+fn observe_parts<'a>(
+    cli: &Cli,
+    args: &CheckArgs,
+    project: &Project,
+    (first, rest): (
+        Part<'a>,
+        impl std::future::Future<Output = Option<Part<'a>>>,
+    ),
+    on_observed: Option<observe::Sink>,
 ) -> Result<(observe::Observed, Option<i32>), Exit> {
-    let items = loaded.selected();
     let show_progress =
         args.format == CheckFormat::Human && !cli.quiet && std::io::stderr().is_terminal();
     let bar = show_progress.then(progress_bar);
@@ -142,15 +232,16 @@ fn observe_items(
         }) as Box<dyn Fn(usize, usize) + Send + Sync>
     });
     let observed = interruptible(Style::stderr(cli.color()), |interrupt| {
-        observe::observe(
-            &loaded.project.root,
-            &loaded.project.config,
-            &loaded.state.items,
-            &items,
+        observe::observe_parts(
+            &project.root,
+            &project.config,
+            first,
+            rest,
             Options {
                 jobs: jobs(args.jobs),
                 interrupt,
                 on_progress,
+                on_observed,
                 registry: None,
             },
         )

@@ -79,7 +79,7 @@ fn render_check(cli: &Cli, args: &MergeArgs, format: CheckFormat, check: JoinedC
         outcomes: &outcomes,
         counts: &counts,
         errors: &errors,
-        run: &run,
+        run: Some(&run),
     };
     let to = (format, args.output.as_deref());
     if let Err(exit) = super::check::render(cli, to, &report, &mut warnings) {

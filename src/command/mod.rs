@@ -56,10 +56,7 @@ pub(crate) struct Loaded {
 impl Loaded {
     /// The selected items of this slice.
     pub fn selected(&self) -> Vec<&Item> {
-        self.whole()
-            .into_iter()
-            .filter(|i| self.partition.is_whole() || self.partition.contains(&i.file))
-            .collect()
+        selected(&self.state.items, &self.selector, self.partition)
     }
 
     /// The selected items of every slice: the run that the slices are parts of.
@@ -87,12 +84,31 @@ impl Loaded {
 /// Opens the project and reads its desired state; a config error is put first among the
 /// input errors. `Err` when nothing can be done at all (no such folder, a bad tag expression).
 pub(crate) fn load(cli: &Cli, selection: &Selection) -> Result<Loaded, Exit> {
+    let (project, selector) = open(cli, selection)?;
+    let state = desired::load(&project.root, &project.config);
+    settle(cli, project, state, selector)
+}
+
+/// The project and the selection, before any spec or aspect is read.
+pub(crate) fn open(cli: &Cli, selection: &Selection) -> Result<(Project, Selector), Exit> {
     let style = Style::stderr(cli.color());
     let project = Project::open(cli.dir.as_deref()).map_err(|err| fatal(style, &err))?;
     // Before anything is read or run: the names in `redact:` are secrets from here on.
     crate::redact::init(&project.config.redact);
     let selector = selection.selector().map_err(|err| fatal(style, &err))?;
-    let mut state = desired::load(&project.root, &project.config);
+    Ok((project, selector))
+}
+
+/// The desired state as read, made what every command works on: a config error first among
+/// the input errors, those outside the selection warnings. `Err` when the project has no
+/// spec or aspect file at all.
+pub(crate) fn settle(
+    cli: &Cli,
+    project: Project,
+    mut state: DesiredState,
+    selector: Selector,
+) -> Result<Loaded, Exit> {
+    let style = Style::stderr(cli.color());
     if let Some(err) = &project.config_error {
         state.errors.insert(0, err.clone());
     }
@@ -101,10 +117,7 @@ pub(crate) fn load(cli: &Cli, selection: &Selection) -> Result<Loaded, Exit> {
     // user's own and valid.)
     let found = state.spec_files + state.aspect_files > 0;
     if !found && state.errors.is_empty() {
-        let config = &project.config;
-        let folders = desired::feature_folders(&project.root);
-        let message = desired::no_items(&config.specs, &config.aspects, &folders);
-        return Err(fatal(style, &message));
+        return Err(nothing_found(style, &project));
     }
     Ok(Loaded {
         project,
@@ -112,6 +125,29 @@ pub(crate) fn load(cli: &Cli, selection: &Selection) -> Result<Loaded, Exit> {
         selector,
         partition: Partition::WHOLE,
     })
+}
+
+/// A project with no spec or aspect file: says where `.feature` files are, and `init`.
+pub(crate) fn nothing_found(style: Style, project: &Project) -> Exit {
+    let config = &project.config;
+    let folders = desired::feature_folders(&project.root);
+    fatal(
+        style,
+        &desired::no_items(&config.specs, &config.aspects, &folders),
+    )
+}
+
+/// The items of `items` that the selection and this slice take.
+pub(crate) fn selected<'i>(
+    items: &'i [Item],
+    selector: &Selector,
+    partition: Partition,
+) -> Vec<&'i Item> {
+    items
+        .iter()
+        .filter(|i| selector.matches(i))
+        .filter(|i| partition.is_whole() || partition.contains(&i.file))
+        .collect()
 }
 
 /// An input error in a file the FILTERs do not reach cannot make this run's verdicts wrong:

@@ -60,16 +60,41 @@ pub fn flavor_of(config: &Config, file: &str) -> Flavor {
 
 /// [`load`], with each spec file read in the flavor `flavor_of` gives for its root-relative path.
 fn load_with(root: &Path, config: &Config, flavor_of: impl Fn(&str) -> Flavor) -> DesiredState {
-    let mut state = DesiredState::default();
     let found = discover_all(root, config);
-    state.warnings = found.warnings;
-    state.spec_files = found.specs.len();
-    for file in &found.specs {
+    load_specs(root, config, &found.specs, flavor_of)
+        .join(read_aspects(root, &found.aspects))
+        .with_warnings(found.warnings)
+}
+
+/// The spec `files` (as discovery lists them) read, in order.
+pub(crate) fn read_specs(root: &Path, config: &Config, files: &[String]) -> DesiredState {
+    load_specs(root, config, files, |file| flavor_of(config, file))
+}
+
+fn load_specs(
+    root: &Path,
+    config: &Config,
+    files: &[String],
+    flavor_of: impl Fn(&str) -> Flavor,
+) -> DesiredState {
+    let mut state = DesiredState {
+        spec_files: files.len(),
+        ..DesiredState::default()
+    };
+    for file in files {
         state.add(read_spec(root, file, config, flavor_of(file)));
     }
+    state
+}
+
+/// The aspect `files` read, in order: a name an earlier file took is refused.
+pub(crate) fn read_aspects(root: &Path, files: &[String]) -> DesiredState {
+    let mut state = DesiredState {
+        aspect_files: files.len(),
+        ..DesiredState::default()
+    };
     let mut names = AspectNames::default();
-    for file in &found.aspects {
-        state.aspect_files += 1;
+    for file in files {
         state.add(names.admit(read_aspect(root, file)));
     }
     state
@@ -80,6 +105,23 @@ impl DesiredState {
         self.items.extend(read.items);
         self.errors.extend(read.errors);
     }
+
+    /// This state with `other`'s files after its own: the specs' state joins the aspects'.
+    pub(crate) fn join(mut self, other: DesiredState) -> DesiredState {
+        self.items.extend(other.items);
+        self.errors.extend(other.errors);
+        self.warnings.extend(other.warnings);
+        self.spec_files += other.spec_files;
+        self.aspect_files += other.aspect_files;
+        self
+    }
+
+    /// This state with discovery's warnings first.
+    pub(crate) fn with_warnings(mut self, mut warnings: Vec<String>) -> DesiredState {
+        warnings.append(&mut self.warnings);
+        self.warnings = warnings;
+        self
+    }
 }
 
 /// The spec and aspect files a walk of the project finds now (READMEs left out), and what
@@ -89,6 +131,13 @@ pub(crate) struct Found {
     pub specs: Vec<String>,
     pub aspects: Vec<String>,
     pub warnings: Vec<String>,
+}
+
+impl Found {
+    /// No spec or aspect file at all.
+    pub fn is_empty(&self) -> bool {
+        self.specs.is_empty() && self.aspects.is_empty()
+    }
 }
 
 pub(crate) fn discover_all(root: &Path, config: &Config) -> Found {

@@ -3,10 +3,13 @@
 
 pub mod aspect;
 mod behave_config;
+mod dispatch;
 pub mod matching;
 pub mod report;
 pub mod runner;
 pub mod verdict;
+
+use dispatch::Dispatch;
 
 pub use verdict::Verdict;
 
@@ -18,7 +21,7 @@ use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
 use std::sync::Arc;
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::watch;
 
 /// The verdict of one item in one observation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -56,11 +59,17 @@ pub struct Observed {
     pub processes: usize,
 }
 
+/// Where observations go as each task finishes.
+pub type Sink = Box<dyn Fn(&[Observation]) + Send + Sync>;
+
 pub struct Options {
     pub jobs: usize,
     pub interrupt: watch::Receiver<bool>,
     /// Called each time a process finishes, with (finished, total).
     pub on_progress: Option<Box<dyn Fn(usize, usize) + Send + Sync>>,
+    /// Called with each task's observations as it finishes (and with those that need no
+    /// process, first): a check records them while the rest of its evidence runs.
+    pub on_observed: Option<Sink>,
     /// Where a reconcile records the groups it starts, so a run killed meanwhile can end them.
     pub registry: Option<Arc<crate::process::Registry>>,
 }
@@ -83,11 +92,11 @@ pub fn trim_message(message: &str) -> String {
     text
 }
 
-enum Task<'a> {
-    /// A runner, the selected items it proves, and its other items (a report may mention
-    /// those too; they are known, so not warned about).
-    Runner(String, Vec<&'a Item>, Vec<&'a Item>),
-    Aspect(&'a Item),
+/// One part of the desired state, observed as soon as it is read: its items and which of
+/// them are selected. A runner's scenarios are all in one part (its report may name any).
+pub struct Part<'a> {
+    pub all: &'a [Item],
+    pub items: Vec<&'a Item>,
 }
 
 /// Observes `items`, the selected part of `all`: scenarios with no runner are `undefined`
@@ -99,53 +108,139 @@ pub async fn observe(
     items: &[&Item],
     options: Options,
 ) -> Observed {
-    let (tasks, immediate) = plan(config, all, items);
-    let total = tasks.len();
-    let mut files: Vec<&str> = all
-        .iter()
-        .filter(|i| i.is_scenario())
-        .map(|i| i.file.as_str())
-        .collect();
-    files.dedup();
+    let whole = Part {
+        all,
+        items: items.to_vec(),
+    };
+    observe_parts(root, config, whole, std::future::ready(None), options).await
+}
+
+/// Observes `first` at once and the part `rest` gives when it is read: its runners start
+/// before any aspect still waiting. The observations follow the parts' items.
+pub async fn observe_parts<'a>(
+    root: &Path,
+    config: &Config,
+    first: Part<'a>,
+    rest: impl std::future::Future<Output = Option<Part<'a>>>,
+    options: Options,
+) -> Observed {
     let context = Context {
         root,
         config,
         options: &options,
-        files: &files,
-        semaphore: Semaphore::new(options.jobs.max(1)),
     };
+    let mut dispatch = Dispatch::new(options.jobs);
+    let mut run = Run::new(&options);
+    let mut order = Vec::new();
+    run.admit(&mut dispatch, &mut order, config, first);
+    let rest = std::pin::pin!(rest);
+    let mut rest = Some(rest);
     // Borrowed, not spawned: the items are not copied for each task. One thread serves them
     // all either way (evidence is I/O-bound); a task that panics is a warning, as a spawned
     // task's would be.
-    let mut set: FuturesUnordered<_> = tasks
-        .into_iter()
-        .map(|task| AssertUnwindSafe(context.run(task)).catch_unwind())
-        .collect();
-    let mut observed = Observed {
-        processes: total,
-        ..Observed::default()
-    };
-    let mut by_id: BTreeMap<String, Observation> =
-        immediate.into_iter().map(|o| (o.id.clone(), o)).collect();
-    let mut done = 0;
-    while let Some(result) = set.next().await {
-        done += 1;
-        if let Some(progress) = &options.on_progress {
-            progress(done, total);
+    let mut running = FuturesUnordered::new();
+    loop {
+        // A part read by now goes ahead of what has not started yet.
+        if let Some(ready) = rest.as_mut().and_then(|r| r.as_mut().now_or_never()) {
+            rest = None;
+            if let Some(part) = ready {
+                run.admit(&mut dispatch, &mut order, config, part);
+            }
+        }
+        while let Some(task) = dispatch.next(running.len()) {
+            running.push(AssertUnwindSafe(context.run(task)).catch_unwind());
+        }
+        tokio::select! {
+            part = async { rest.as_mut().expect("polled only while waiting").await }, if rest.is_some() => {
+                rest = None;
+                if let Some(part) = part {
+                    run.admit(&mut dispatch, &mut order, config, part);
+                }
+            }
+            Some(result) = running.next(), if !running.is_empty() => run.finished(result),
+            else => break,
+        }
+    }
+    run.into_observed(&order)
+}
+
+/// What one observation has found so far.
+struct Run<'o> {
+    options: &'o Options,
+    observed: Observed,
+    by_id: BTreeMap<String, Observation>,
+    done: usize,
+}
+
+impl<'o> Run<'o> {
+    fn new(options: &'o Options) -> Run<'o> {
+        Run {
+            options,
+            observed: Observed::default(),
+            by_id: BTreeMap::new(),
+            done: 0,
+        }
+    }
+
+    /// Plans a part: its tasks join the dispatch, its verdicts that need no process are in.
+    fn admit<'a>(
+        &mut self,
+        dispatch: &mut Dispatch<Task<'a>>,
+        order: &mut Vec<&'a Item>,
+        config: &Config,
+        part: Part<'a>,
+    ) {
+        let (tasks, immediate) = plan(config, part.all, &part.items);
+        self.observed.processes += tasks.len();
+        for task in tasks {
+            let first = matches!(task, Task::Runner(..));
+            dispatch.add(task, first);
+        }
+        self.record(immediate);
+        order.extend(part.items);
+    }
+
+    fn finished(&mut self, result: std::thread::Result<runner::BatchResult>) {
+        self.done += 1;
+        if let Some(progress) = &self.options.on_progress {
+            progress(self.done, self.observed.processes);
         }
         let Ok(result) = result else {
             // The task's items get no observation, so nothing counts them as holding.
-            observed
+            self.observed
                 .warnings
                 .push("an evidence task failed unexpectedly".into());
-            continue;
+            return;
         };
-        observed.interrupted |= result.interrupted;
-        observed.warnings.extend(result.warnings);
-        by_id.extend(result.observations.into_iter().map(|o| (o.id.clone(), o)));
+        self.observed.interrupted |= result.interrupted;
+        self.observed.warnings.extend(result.warnings);
+        self.record(result.observations);
     }
-    observed.observations = items.iter().filter_map(|i| by_id.remove(&i.id)).collect();
-    observed
+
+    fn record(&mut self, observations: Vec<Observation>) {
+        if let Some(on_observed) = &self.options.on_observed
+            && !observations.is_empty()
+        {
+            on_observed(&observations);
+        }
+        self.by_id
+            .extend(observations.into_iter().map(|o| (o.id.clone(), o)));
+    }
+
+    fn into_observed(mut self, order: &[&Item]) -> Observed {
+        self.observed.observations = order
+            .iter()
+            .filter_map(|i| self.by_id.remove(&i.id))
+            .collect();
+        self.observed
+    }
+}
+
+enum Task<'a> {
+    /// A runner, the selected items it proves, its other items (a report may mention those
+    /// too; they are known, so not warned about), and every feature file of the project.
+    Runner(String, Vec<&'a Item>, Vec<&'a Item>, Arc<[&'a str]>),
+    Aspect(&'a Item),
 }
 
 /// What to run: one task per runner in use and per aspect, and the verdicts that need no
@@ -180,30 +275,37 @@ fn plan<'a>(
             },
         }
     }
+    if by_runner.is_empty() {
+        return (tasks, immediate);
+    }
     let selected_ids: std::collections::HashSet<&str> =
         items.iter().map(|i| i.id.as_str()).collect();
+    let mut files: Vec<&str> = all
+        .iter()
+        .filter(|i| i.is_scenario())
+        .map(|i| i.file.as_str())
+        .collect();
+    files.dedup();
+    let files: Arc<[&str]> = files.into();
     for (name, selected) in by_runner {
         let others: Vec<&Item> = all
             .iter()
             .filter(|i| i.runner() == Some(name.as_str()) && !selected_ids.contains(i.id.as_str()))
             .collect();
-        tasks.push(Task::Runner(name, selected, others));
+        tasks.push(Task::Runner(name, selected, others, files.clone()));
     }
     (tasks, immediate)
 }
 
-/// What every task of one observation shares; at most `jobs` of them run at once.
+/// What every task of one observation shares.
 struct Context<'a> {
     root: &'a Path,
     config: &'a Config,
     options: &'a Options,
-    files: &'a [&'a str],
-    semaphore: Semaphore,
 }
 
 impl Context<'_> {
     async fn run(&self, task: Task<'_>) -> runner::BatchResult {
-        let _permit = self.semaphore.acquire().await;
         let interrupt = self.options.interrupt.clone();
         if *interrupt.borrow() {
             return runner::BatchResult {
@@ -213,13 +315,13 @@ impl Context<'_> {
         }
         let registry = self.options.registry.as_deref();
         match task {
-            Task::Runner(name, items, others) => {
+            Task::Runner(name, items, others, files) => {
                 let runner = &self.config.evidence[&name];
                 let batch = runner::Batch {
                     name: &name,
                     items: &items,
                     others: &others,
-                    files: self.files,
+                    files: &files,
                     registry,
                 };
                 runner::run(self.root, runner, batch, interrupt).await
@@ -241,6 +343,132 @@ impl Context<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::desired::item::fixture;
+
+    fn never() -> watch::Receiver<bool> {
+        watch::channel(false).1
+    }
+
+    fn options(jobs: usize) -> Options {
+        Options {
+            jobs,
+            interrupt: never(),
+            on_progress: None,
+            on_observed: None,
+            registry: None,
+        }
+    }
+
+    /// A scenario proven by `default`, a runner that notes its start in `log`.
+    fn runner_project(log: &Path) -> (Config, Vec<Item>) {
+        let config = Config::parse(&format!(
+            "evidence:\n  default:\n    run: echo runner >> {}\n",
+            log.display()
+        ))
+        .unwrap();
+        let mut scenario = fixture::scenario("specs/a.feature::A", "specs/a.feature");
+        fixture::scenario_mut(&mut scenario).runner = Some("default".into());
+        (config, vec![scenario])
+    }
+
+    fn aspects(log: &Path) -> Vec<Item> {
+        ["a", "b", "c"]
+            .iter()
+            .map(|n| fixture::aspect(n, &format!("echo {n} >> {}", log.display())))
+            .collect()
+    }
+
+    fn started(log: &Path) -> String {
+        std::fs::read_to_string(log).unwrap()
+    }
+
+    #[tokio::test]
+    async fn with_one_job_runners_start_before_aspects() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("log");
+        let (config, mut all) = runner_project(&log);
+        all.splice(0..0, aspects(&log));
+        let items: Vec<&Item> = all.iter().collect();
+        let observed = observe(dir.path(), &config, &all, &items, options(1)).await;
+        assert_eq!(started(&log), "runner\na\nb\nc\n");
+        // The observations follow the items, not the order they ran in.
+        let ids: Vec<&str> = observed
+            .observations
+            .iter()
+            .map(|o| o.id.as_str())
+            .collect();
+        assert_eq!(
+            ids,
+            ["aspect:a", "aspect:b", "aspect:c", "specs/a.feature::A"]
+        );
+        assert_eq!(observed.processes, 4);
+    }
+
+    #[tokio::test]
+    async fn a_part_read_later_goes_ahead_of_the_aspects_still_waiting() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("log");
+        let (config, specs) = runner_project(&log);
+        let aspects = aspects(&log);
+        // The specs are "read" once the first aspect's observation is in.
+        let (ready, read) = tokio::sync::oneshot::channel::<()>();
+        let ready = std::sync::Mutex::new(Some(ready));
+        let mut opts = options(1);
+        opts.on_observed = Some(Box::new(move |_: &[Observation]| {
+            if let Some(ready) = ready.lock().unwrap().take() {
+                let _ = ready.send(());
+            }
+        }));
+        let first = Part {
+            all: &aspects,
+            items: aspects.iter().collect(),
+        };
+        let rest = async {
+            read.await.ok()?;
+            Some(Part {
+                all: &specs,
+                items: specs.iter().collect(),
+            })
+        };
+        let observed = observe_parts(dir.path(), &config, first, rest, opts).await;
+        assert_eq!(started(&log), "a\nrunner\nb\nc\n");
+        let verdicts: Vec<(&str, Verdict)> = observed
+            .observations
+            .iter()
+            .map(|o| (o.id.as_str(), o.verdict))
+            .collect();
+        assert_eq!(
+            verdicts,
+            [
+                ("aspect:a", Verdict::Pass),
+                ("aspect:b", Verdict::Pass),
+                ("aspect:c", Verdict::Pass),
+                ("specs/a.feature::A", Verdict::Pass)
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_part_that_never_comes_leaves_the_first_observed() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("log");
+        let aspects = aspects(&log);
+        let first = Part {
+            all: &aspects,
+            items: aspects.iter().collect(),
+        };
+        let config = Config::default();
+        let observed = observe_parts(
+            dir.path(),
+            &config,
+            first,
+            std::future::ready(None),
+            options(2),
+        )
+        .await;
+        assert_eq!(observed.observations.len(), 3);
+        assert_eq!(observed.processes, 3);
+    }
 
     #[test]
     fn long_messages_are_trimmed_for_a_terminal() {

@@ -67,6 +67,7 @@ pub async fn observe_pass(root: &Path, config: &Config, selector: &Selector, how
         jobs: how.jobs,
         interrupt: how.interrupt,
         on_progress: None,
+        on_observed: None,
         registry: how.registry,
     };
     let observed = observe::observe(root, config, &desired.items, &items, options).await;

@@ -8,6 +8,11 @@ mod audit;
 mod history;
 mod judges;
 mod prune;
+mod record;
+mod writer;
+
+use record::{Recorder, Rotation};
+pub use writer::Writer;
 
 pub use error::StoreError;
 use error::{Op, classify};
@@ -20,7 +25,7 @@ pub use session::{SessionRow, TurnRow, now_ms as session_now_ms};
 
 use crate::config::KEEP;
 use crate::observe::{Observation, Verdict};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -267,6 +272,7 @@ impl Store {
         self.conn
             .pragma_update(None, "synchronous", "NORMAL")
             .map_err(corrupt)?;
+        self.checkpoint_on_open().map_err(corrupt)?;
         // IMMEDIATE: two processes opening a fresh store migrate it one after the other.
         let tx = self
             .conn
@@ -302,6 +308,29 @@ impl Store {
         tx.commit().map_err(corrupt)
     }
 
+    /// The log of writes is folded into the database when a store is opened, not when it is
+    /// closed: a check opens its store while its evidence runs, but closes it after, when the
+    /// fsyncs of a checkpoint would be waited for. PASSIVE never waits for a reader; the log
+    /// left behind is the last run's writes, and is reset (cut to `journal_size_limit`) by the
+    /// next write after a full checkpoint.
+    fn checkpoint_on_open(&self) -> rusqlite::Result<()> {
+        use rusqlite::config::DbConfig;
+        self.conn
+            .set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
+        self.conn
+            .pragma_update(None, "journal_size_limit", 1024 * 1024)?;
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+    }
+
+    /// Commits never fold the log into the database (a writer that runs beside the evidence
+    /// leaves that to the next open).
+    pub(crate) fn no_checkpoint_on_commit(&self) -> Result<(), StoreError> {
+        self.conn
+            .pragma_update(None, "wal_autocheckpoint", 0)
+            .map_err(|source| classify(&self.path, Op::Open, source))
+    }
+
     /// This store, keeping `keep` observations per item (at least one) besides every change
     /// of verdict.
     pub fn keeping(mut self, keep: usize) -> Store {
@@ -320,40 +349,27 @@ impl Store {
         observations: &[Observation],
         session: Option<i64>,
     ) -> Result<(), StoreError> {
-        let write = |source| classify(&self.path, Op::Write("an observation"), source);
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_millis() as i64;
+        let mut rotation = Rotation::new(self.keep);
+        self.record_with(session, &mut rotation, |recorder, rotation| {
+            observations
+                .iter()
+                .try_for_each(|o| recorder.add(o, rotation))
+        })
+    }
+
+    /// One write transaction whose rows `fill` adds.
+    fn record_with(
+        &mut self,
+        session: Option<i64>,
+        rotation: &mut Rotation,
+        fill: impl FnOnce(&mut Recorder<'_>, &mut Rotation) -> rusqlite::Result<()>,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let write = |source| classify(&path, Op::Write("an observation"), source);
         let tx = self.conn.transaction().map_err(write)?;
         {
-            let mut insert = tx
-                .prepare_cached(
-                    "INSERT INTO observations (observed_at_ms, item_id, generation, verdict, duration_ms, message, session_id)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                )
-                .map_err(write)?;
-            let every = prune::every(self.keep);
-            let mut turn = None;
-            for (i, o) in observations.iter().enumerate() {
-                insert
-                    .execute(params![
-                        now,
-                        o.id,
-                        o.generation,
-                        o.verdict.as_str(),
-                        o.duration_ms as i64,
-                        o.message,
-                        session
-                    ])
-                    .map_err(write)?;
-                // Which items this record prunes: with the same items each check, each one
-                // comes round once in `every` checks (row ids alone would alias with the count).
-                let turn = *turn.get_or_insert(tx.last_insert_rowid() / observations.len() as i64);
-                if (turn + i as i64) % every == 0 {
-                    prune::item(&tx, &o.id, self.keep).map_err(write)?;
-                }
-            }
+            let mut recorder = Recorder::new(&tx, session).map_err(write)?;
+            fill(&mut recorder, rotation).map_err(write)?;
         }
         tx.commit().map_err(write)
     }

@@ -543,6 +543,7 @@ impl Watcher<'_> {
                 jobs: self.options.jobs,
                 interrupt: run_rx,
                 on_progress: None,
+                on_observed: None,
                 registry: None,
             };
             let observation = observe::observe(self.options.root, config, all, &to_run, options);
