@@ -350,9 +350,10 @@ bench_store() {
 # ---------------------------------------------------------------- 4. watch latency
 
 # Under `specctl watch --format json` (100 ms debounce), a spec is saved (one step of one
-# scenario changed) SAVES times; the latency from each save to the runner starting, and to
-# watch printing the observation, at 1k and 10k scenarios; then the same with the web board
-# served (`--serve`), to the board's server-sent event that the page renders.
+# scenario changed) SAVES times; the latency from each save to the runner starting (goal:
+# within the debounce + 30 ms), and to watch printing the observation, at 1k and 10k
+# scenarios; then the same with the web board served (`--serve`), to the board's server-sent
+# event that the page renders.
 bench_watch() {
   local sizes=(1000 10000) saves=15 size p out
   ((tiny)) && sizes=(100) saves=3
@@ -364,7 +365,8 @@ bench_watch() {
     st=$(json_get "$work/watch-$size.json" '"%.1f %.1f" % (sorted(d["start_ms"])[len(d["start_ms"]) // 2], max(d["start_ms"]))')
     rs=$(json_get "$work/watch-$size.json" '"%.1f %.1f" % (sorted(d["result_ms"])[len(d["result_ms"]) // 2], max(d["result_ms"]))')
     say "  $size scenarios, $saves saves: save -> runner start median ${st% *} ms (max ${st#* }), save -> observation printed median ${rs% *} ms (max ${rs#* })"
-    row "watch: save -> evidence start, $(k $size) scen" "- (none set)" "${st% *} ms" "100 ms (the debounce)" "$(calc '%.2fx' "${st% *} / 100")" "-"
+    row "watch: save -> evidence start, $(k $size) scen" "<= 130 ms (debounce + 30)" "${st% *} ms" "100 ms (the debounce)" \
+      "$(calc '%.2fx' "${st% *} / 100")" "$(yesno "${st% *} <= 130")"
     row "watch: save -> result printed, $(k $size) scen" "- (none set)" "${rs% *} ms" "100 ms (the debounce)" "$(calc '%.2fx' "${rs% *} / 100")" "-"
     # The same saves with the web board served: the latency to the page's event.
     out=$(python3 "$root/benches/watch_driver.py" "$bin" "$p" "$saves" --board) || { say "  watch_driver --board failed at $size scenarios"; return 1; }

@@ -570,3 +570,118 @@ fn inputs_that_match_no_source_and_a_bad_glob_are_clear_errors() {
         run.stderr
     );
 }
+
+/// A project whose evidence tells the baseline (src/grade.py as written) from a mutant, and
+/// notes each start in `AUDIT_LOG`. The baseline waits (up to a minute) until a mutant has
+/// started beside it, notes whether one did in `overlap`, then exits with `baseline_exit`;
+/// the first mutant to start hangs; the others check the grades.
+fn beside_the_baseline(baseline_exit: u8) -> (Project, std::path::PathBuf) {
+    const BESIDE: &str = r#"import os, time
+ORIGINAL = GRADE
+log = os.environ['AUDIT_LOG']
+def starts():
+    return open(log).read().splitlines()
+mutated = open('src/grade.py').read() != ORIGINAL
+with open(log, 'a') as f:
+    f.write(('mutant' if mutated else 'baseline') + f' {os.getpid()}\n')
+if not mutated:
+    deadline = time.time() + 60
+    while not any(s.startswith('mutant') for s in starts()) and time.time() < deadline:
+        time.sleep(0.01)
+    open(log + '.overlap', 'w').write(str(any(s.startswith('mutant') for s in starts())))
+    sys.exit(EXIT)
+if [s for s in starts() if s.startswith('mutant')][0] == f'mutant {os.getpid()}':
+    time.sleep(120)
+assert grade(95) == 'gold'
+assert grade(50) == 'silver'
+"#;
+    let p = graded(
+        &BESIDE
+            .replace("GRADE", &format!("{GRADE:?}"))
+            .replace("EXIT", &baseline_exit.to_string()),
+    );
+    let log = p.path().parent().unwrap().join(format!(
+        "audit-beside-{}",
+        p.path().file_name().unwrap().to_string_lossy()
+    ));
+    (p, log)
+}
+
+/// Where the baseline of [`beside_the_baseline`] says whether a mutant ran beside it.
+fn overlap_of(log: &Path) -> std::path::PathBuf {
+    std::path::PathBuf::from(format!("{}.overlap", log.display()))
+}
+
+fn audit_with_two_jobs(p: &Project, log: &Path) -> std::process::Output {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("specctl"))
+        .args(["audit", "--mutants", "--jobs", "2", "--format", "json"])
+        .current_dir(p.path())
+        .env("AUDIT_LOG", log)
+        .output()
+        .expect("run specctl audit")
+}
+
+fn pid_of(log: &Path, who: &str) -> String {
+    let text = std::fs::read_to_string(log).expect("the evidence's log");
+    let line = text.lines().find(|l| l.starts_with(who)).expect("a start");
+    line.split(' ').nth(1).expect("a pid").to_string()
+}
+
+#[test]
+fn with_two_jobs_a_mutant_runs_beside_the_baseline_and_one_that_hangs_is_cut_at_the_mutants_timeout()
+ {
+    let (p, log) = beside_the_baseline(0);
+    let before = snapshot(p.path());
+    let out = audit_with_two_jobs(&p, &log);
+    let overlap = std::fs::read_to_string(overlap_of(&log)).unwrap_or_default();
+    let hung = pid_of(&log, "mutant");
+    let _ = (
+        std::fs::remove_file(&log),
+        std::fs::remove_file(overlap_of(&log)),
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("a JSON document");
+    assert_eq!(overlap, "True", "no mutant started while the baseline ran");
+    // The first mutant started before the baseline was known, under the configured timeout;
+    // it was cut at the mutants' own (a few times the baseline, at least 5 s more).
+    assert_eq!(doc["mutants"][0]["status"], "timeout", "{doc}");
+    let took = doc["mutants"][0]["duration_ms"].as_u64().unwrap();
+    let baseline = doc["summary"]["baseline_ms"].as_u64().unwrap();
+    assert!(
+        (baseline + 5_000..60_000).contains(&took),
+        "{took} ms, baseline {baseline} ms"
+    );
+    assert!(
+        !support::alive(&hung),
+        "the cut mutant's evidence still runs"
+    );
+    // Every other mutant was judged against the baseline as usual.
+    let judged: Vec<String> = statuses(&doc).into_iter().skip(1).map(|m| m.3).collect();
+    assert!(!judged.is_empty(), "{doc}");
+    assert!(
+        judged.iter().all(|s| s == "killed" || s == "survived"),
+        "{doc}"
+    );
+    assert_eq!(snapshot(p.path()), before);
+}
+
+#[test]
+fn a_baseline_that_fails_beside_a_running_mutant_exits_4_and_ends_the_mutant() {
+    let (p, log) = beside_the_baseline(1);
+    let before = snapshot(p.path());
+    let out = audit_with_two_jobs(&p, &log);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    let overlap = std::fs::read_to_string(overlap_of(&log)).unwrap_or_default();
+    let hung = pid_of(&log, "mutant");
+    let _ = (
+        std::fs::remove_file(&log),
+        std::fs::remove_file(overlap_of(&log)),
+    );
+    assert_eq!(overlap, "True", "no mutant started while the baseline ran");
+    assert!(stderr.contains("fail aspect:grade"), "{stderr}");
+    assert!(
+        !support::alive(&hung),
+        "the mutant's evidence outlived the audit"
+    );
+    assert_eq!(snapshot(p.path()), before);
+}

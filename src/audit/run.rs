@@ -1,10 +1,10 @@
-//! The mutant run, audit's only evidence I/O: the baseline in a scratch copy, then every
-//! mutant in `--jobs` copies at a time, each observed with the usual batching.
+//! The mutant run, audit's only evidence I/O: the baseline in a scratch copy while the
+//! mutants start in `--jobs` copies, each observed with the usual batching.
 
 use super::classify::classify;
 use super::scratch::Slot;
 use super::sources::Coverage;
-use super::{AuditError, Mutant, Tested};
+use super::{AuditError, Mutant, Status, Tested};
 use crate::config::Config;
 use crate::desired::{Item, ItemKind};
 use crate::observe::{self, Observation, Options, Verdict};
@@ -103,69 +103,41 @@ fn options(jobs: usize, interrupt: watch::Receiver<bool>, registry: &Registry) -
     }
 }
 
+/// What the workers know of the baseline: mutants may run before it is known, but are
+/// judged only against it.
+#[derive(Clone)]
+enum Known {
+    Pending,
+    /// It held: its verdicts, and the configuration and items with every timeout cut to what
+    /// a mutant may take.
+    Holds(Arc<Bounded>),
+    /// It failed or was interrupted: nothing is judged.
+    Stop,
+}
+
+struct Bounded {
+    verdicts: BTreeMap<String, Verdict>,
+    timeout: Duration,
+    config: Config,
+    all: Vec<Item>,
+}
+
 /// What every slot's worker shares.
 struct Shared {
     config: Config,
     all: Vec<Item>,
     selected: std::collections::HashSet<String>,
-    baseline: BTreeMap<String, Verdict>,
     sources: BTreeMap<String, String>,
     coverage: Coverage,
     queue: Mutex<VecDeque<(usize, Mutant)>>,
     interrupt: watch::Receiver<bool>,
+    known: watch::Receiver<Known>,
     registry: Registry,
 }
 
 enum Report {
     Tested(usize, Box<Tested>),
     Warning(String),
-}
-
-/// Runs every mutant, one slot per worker, calling `on_tested` as each is judged.
-pub(crate) async fn mutants(
-    plan: &Plan<'_>,
-    slots: Vec<Slot>,
-    sources: &BTreeMap<String, String>,
-    mutants: Vec<Mutant>,
-    baseline: &BTreeMap<String, Verdict>,
-    timeout: Duration,
-    mut on_tested: impl FnMut(&Tested, usize),
-) -> Ran {
-    let total = mutants.len();
-    let (config, all) = bounded(plan.config, plan.all, timeout);
-    let shared = Arc::new(Shared {
-        config,
-        all,
-        selected: plan.selected.iter().map(|i| i.id.clone()).collect(),
-        baseline: baseline.clone(),
-        sources: sources.clone(),
-        coverage: Coverage::new(plan.config, plan.selected),
-        queue: Mutex::new(mutants.into_iter().enumerate().collect()),
-        interrupt: plan.interrupt.clone(),
-        registry: plan.registry.clone(),
-    });
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let mut workers = tokio::task::JoinSet::new();
-    for slot in slots {
-        workers.spawn(work(slot, shared.clone(), tx.clone()));
-    }
-    drop(tx);
-    let mut ran = Ran::default();
-    let mut tested: Vec<(usize, Tested)> = Vec::new();
-    while let Some(report) = rx.recv().await {
-        match report {
-            Report::Tested(index, t) => {
-                on_tested(&t, total);
-                tested.push((index, *t));
-            }
-            Report::Warning(w) => ran.warnings.push(w),
-        }
-    }
-    while workers.join_next().await.is_some() {}
-    tested.sort_by_key(|(index, _)| *index);
-    ran.interrupted = *plan.interrupt.borrow();
-    ran.tested = tested.into_iter().map(|(_, t)| t).collect();
-    ran
 }
 
 /// The configuration and items with every timeout cut to `timeout`.
@@ -183,16 +155,12 @@ fn bounded(config: &Config, all: &[Item], timeout: Duration) -> (Config, Vec<Ite
     (config, all)
 }
 
-/// One slot's worker: takes the next mutant, applies it, observes, undoes it; stops on
-/// Ctrl-C, when the queue is empty, or when its copy cannot be put back.
+/// One slot's worker: takes the next mutant, applies it, observes, undoes it, and judges it
+/// once the baseline is known; stops on Ctrl-C, when the queue is empty, when the baseline
+/// does not hold, or when its copy cannot be put back.
 async fn work(slot: Slot, shared: Arc<Shared>, tx: mpsc::UnboundedSender<Report>) {
-    let selected: Vec<&Item> = shared
-        .all
-        .iter()
-        .filter(|i| shared.selected.contains(&i.id))
-        .collect();
     loop {
-        if *shared.interrupt.borrow() {
+        if *shared.interrupt.borrow() || matches!(*shared.known.borrow(), Known::Stop) {
             return;
         }
         let next = shared.queue.lock().ok().and_then(|mut q| q.pop_front());
@@ -205,14 +173,7 @@ async fn work(slot: Slot, shared: Arc<Shared>, tx: mpsc::UnboundedSender<Report>
             continue;
         }
         let started = Instant::now();
-        let observed = observe::observe(
-            slot.root(),
-            &shared.config,
-            &shared.all,
-            &selected,
-            options(1, shared.interrupt.clone(), &shared.registry),
-        )
-        .await;
+        let (observed, cut) = observe_mutant(slot.root(), &shared, started).await;
         let duration_ms = started.elapsed().as_millis() as u64;
         if let Err(err) = slot.restore(&mutant.file, original) {
             // A copy that cannot be put back would judge every later mutant on two changes.
@@ -221,29 +182,86 @@ async fn work(slot: Slot, shared: Arc<Shared>, tx: mpsc::UnboundedSender<Report>
             )));
             return;
         }
-        if observed.interrupted {
+        if observed.interrupted && !cut {
             return;
         }
-        let (status, killed_by) = classify(&shared.baseline, &observed.observations);
-        let covered_by = shared.coverage.of(&mutant.file);
+        let Some(bounded) = baseline_known(&shared).await else {
+            return;
+        };
+        let (status, killed_by) = match cut {
+            // Cut off at the mutants' timeout, known only after it started.
+            true => (Status::Timeout, Vec::new()),
+            false => classify(&bounded.verdicts, &observed.observations),
+        };
         let tested = Tested {
+            covered_by: shared.coverage.of(&mutant.file),
             mutant,
             status,
             killed_by,
-            covered_by,
             duration_ms,
         };
         let _ = tx.send(Report::Tested(index, Box::new(tested)));
     }
 }
 
-/// Makes `count` copies of the project (the first may be given already made).
-pub(crate) fn slots(root: &Path, first: Slot, count: usize) -> Result<Vec<Slot>, AuditError> {
-    let mut slots = vec![first];
-    while slots.len() < count {
-        slots.push(Slot::new(root)?);
+/// The baseline's verdicts once known; `None` when it does not hold.
+async fn baseline_known(shared: &Shared) -> Option<Arc<Bounded>> {
+    let mut known = shared.known.clone();
+    let known = known
+        .wait_for(|k| !matches!(k, Known::Pending))
+        .await
+        .ok()?;
+    match &*known {
+        Known::Holds(bounded) => Some(bounded.clone()),
+        _ => None,
     }
-    Ok(slots)
+}
+
+/// Observes the mutated copy. A mutant started before the baseline is known runs under the
+/// configured timeouts, and is cut off (`true`) once it has run as long as a mutant may.
+async fn observe_mutant(
+    root: &Path,
+    shared: &Shared,
+    started: Instant,
+) -> (observe::Observed, bool) {
+    let known = shared.known.borrow().clone();
+    let (config, all) = match &known {
+        Known::Holds(b) => (&b.config, &b.all),
+        Known::Pending | Known::Stop => (&shared.config, &shared.all),
+    };
+    let selected: Vec<&Item> = all
+        .iter()
+        .filter(|i| shared.selected.contains(&i.id))
+        .collect();
+    let observe = |interrupt| {
+        let options = options(1, interrupt, &shared.registry);
+        observe::observe(root, config, all, &selected, options)
+    };
+    if !matches!(known, Known::Pending) {
+        return (observe(shared.interrupt.clone()).await, false);
+    }
+    let (cut, interrupt) = watch::channel(false);
+    let observation = observe(interrupt);
+    tokio::pin!(observation);
+    let mut ctrl_c = shared.interrupt.clone();
+    let timed_out = async {
+        let bounded = baseline_known(shared).await;
+        if let Some(b) = &bounded {
+            tokio::time::sleep_until((started + b.timeout).into()).await;
+        }
+        bounded.is_some()
+    };
+    tokio::select! {
+        observed = &mut observation => (observed, false),
+        timed_out = timed_out => {
+            let _ = cut.send(true);
+            (observation.await, timed_out)
+        }
+        _ = crate::process::interrupted(&mut ctrl_c) => {
+            let _ = cut.send(true);
+            (observation.await, false)
+        }
+    }
 }
 
 /// What a mutant run came to.
@@ -259,28 +277,78 @@ pub enum Outcome {
     },
 }
 
-/// The baseline, then every mutant: `jobs` copies of the project at a time, each made only
-/// once the baseline holds.
+/// The baseline in one copy of the project while the mutants start in the others (`jobs`
+/// copies in all): the machine is never idle for the baseline, and nothing is judged before
+/// it holds. Once it does, its copy takes mutants too.
 pub async fn run(
     plan: &Plan<'_>,
     sources: &BTreeMap<String, String>,
     mutants: Vec<Mutant>,
-    on_tested: impl FnMut(&Tested, usize),
+    mut on_tested: impl FnMut(&Tested, usize),
 ) -> Result<Outcome, AuditError> {
+    let total = mutants.len();
+    let count = plan.jobs.max(1).min(total.max(1));
     let first = Slot::new(plan.root)?;
-    let (verdicts, observations, ms) = match baseline(plan, &first).await {
+    let others = (1..count)
+        .map(|_| Slot::new(plan.root))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (tell, known) = watch::channel(Known::Pending);
+    let shared = Arc::new(Shared {
+        config: plan.config.clone(),
+        all: plan.all.to_vec(),
+        selected: plan.selected.iter().map(|i| i.id.clone()).collect(),
+        sources: sources.clone(),
+        coverage: Coverage::new(plan.config, plan.selected),
+        queue: Mutex::new(mutants.into_iter().enumerate().collect()),
+        interrupt: plan.interrupt.clone(),
+        known,
+        registry: plan.registry.clone(),
+    });
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut workers = tokio::task::JoinSet::new();
+    for slot in others {
+        workers.spawn(work(slot, shared.clone(), tx.clone()));
+    }
+    let held = baseline(plan, &first).await;
+    let (verdicts, observations, ms) = match held {
         Baseline::Holds {
             verdicts,
             observations,
             ms,
         } => (verdicts, observations, ms),
-        Baseline::Fails(failing) => return Ok(Outcome::BaselineFails(failing)),
-        Baseline::Interrupted => return Ok(Outcome::Interrupted),
+        stopped => {
+            let _ = tell.send(Known::Stop);
+            while workers.join_next().await.is_some() {}
+            return Ok(match stopped {
+                Baseline::Fails(failing) => Outcome::BaselineFails(failing),
+                _ => Outcome::Interrupted,
+            });
+        }
     };
-    let count = plan.jobs.max(1).min(mutants.len().max(1));
-    let slots = slots(plan.root, first, count)?;
     let timeout = mutant_timeout(ms);
-    let ran = self::mutants(plan, slots, sources, mutants, &verdicts, timeout, on_tested).await;
+    let (config, all) = bounded(plan.config, plan.all, timeout);
+    let _ = tell.send(Known::Holds(Arc::new(Bounded {
+        verdicts,
+        timeout,
+        config,
+        all,
+    })));
+    workers.spawn(work(first, shared.clone(), tx));
+    let mut ran = Ran::default();
+    let mut tested: Vec<(usize, Tested)> = Vec::new();
+    while let Some(report) = rx.recv().await {
+        match report {
+            Report::Tested(index, t) => {
+                on_tested(&t, total);
+                tested.push((index, *t));
+            }
+            Report::Warning(w) => ran.warnings.push(w),
+        }
+    }
+    while workers.join_next().await.is_some() {}
+    tested.sort_by_key(|(index, _)| *index);
+    ran.interrupted = *plan.interrupt.borrow();
+    ran.tested = tested.into_iter().map(|(_, t)| t).collect();
     Ok(Outcome::Ran {
         ran,
         baseline_ms: ms,
