@@ -13,9 +13,12 @@ pub(super) fn every(keep: usize) -> i64 {
 /// Drops the observations of `item` older than its newest `keep`, except each that changed
 /// the verdict (the item's first among them).
 pub(super) fn item(tx: &Transaction<'_>, item: &str, keep: usize) -> rusqlite::Result<()> {
+    // `?1 || ''`, not `?1`: SQLite (built with STAT4) prepares a statement again each time a
+    // new value is bound to a parameter its planner may weigh, and the item is new each call.
+    // The index is used all the same.
     let cutoff: Option<i64> = tx
         .prepare_cached(
-            "SELECT id FROM observations WHERE item_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2",
+            "SELECT id FROM observations WHERE item_id = ?1 || '' ORDER BY id DESC LIMIT 1 OFFSET ?2",
         )?
         .query_row(params![item, keep as i64], |r| r.get(0))
         .optional()?;
@@ -24,7 +27,7 @@ pub(super) fn item(tx: &Transaction<'_>, item: &str, keep: usize) -> rusqlite::R
     };
     let old: Vec<(i64, String)> = tx
         .prepare_cached(
-            "SELECT id, verdict FROM observations WHERE item_id = ?1 AND id <= ?2 ORDER BY id",
+            "SELECT id, verdict FROM observations WHERE item_id = ?1 || '' AND id <= ?2 + 0 ORDER BY id",
         )?
         .query_map(params![item, cutoff], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
