@@ -78,7 +78,7 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Exit {
     if args.format != CheckFormat::Json {
         print_problems(&loaded.state, &warnings, err_style);
     }
-    if observed.interrupted {
+    let code = if observed.interrupted {
         eprintln!(
             "{} interrupted: every evidence process was ended",
             err_style.yellow(&err_style.bold("warning:"))
@@ -86,7 +86,11 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Exit {
         Exit::interrupted_by(signal)
     } else {
         exit(&report)
-    }
+    };
+    // The process ends with this command: freeing every item one by one would only delay it.
+    std::mem::forget(outcomes);
+    std::mem::forget((observed, loaded));
+    code
 }
 
 /// The store records each task's observations while the others still run; a writer that

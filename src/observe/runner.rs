@@ -82,13 +82,33 @@ pub async fn run(
         registry,
     };
     let finished = process::run(job, interrupt).await;
+    let read = match finished.end {
+        ProcessEnd::Exited(_) if runner.report != ReportFormat::ExitCode => {
+            Some(read_aside(runner, &report_file, &report_dir).await)
+        }
+        _ => None,
+    };
     let reports = Reports {
         file: &report_file,
         dir: &report_dir,
         root,
         files,
+        read,
     };
-    judge(name, runner, items, others, &finished, &reports)
+    judge(name, runner, items, others, &finished, reports)
+}
+
+/// The runner's reports, read and parsed on a blocking thread: the thread that starts the
+/// other evidence is not held up by a report of thousands of cases.
+async fn read_aside(runner: &Runner, file: &Path, dir: &Path) -> Result<Vec<Report>, ReportError> {
+    let (runner, file, dir) = (runner.clone(), file.to_path_buf(), dir.to_path_buf());
+    tokio::task::spawn_blocking(move || read_reports(&runner, &file, &dir))
+        .await
+        .unwrap_or_else(|err| {
+            Err(ReportError(format!(
+                "reading it failed unexpectedly: {err}"
+            )))
+        })
 }
 
 /// Where the runner was told to write its report, and the root its paths may be under.
@@ -97,6 +117,8 @@ struct Reports<'a> {
     dir: &'a Path,
     root: &'a Path,
     files: &'a [&'a str],
+    /// The reports as read already, if they were.
+    read: Option<Result<Vec<Report>, ReportError>>,
 }
 
 /// Everything after the process ended: the verdict of each item, from the way it ended, its
@@ -107,7 +129,7 @@ fn judge(
     items: &[&Item],
     others: &[&Item],
     finished: &Finished,
-    reports: &Reports<'_>,
+    reports: Reports<'_>,
 ) -> BatchResult {
     let ms = finished.duration.as_millis() as u64;
     let tail = finished.output.last_lines(15);
@@ -137,7 +159,10 @@ fn judge(
         let message = format!("runner `{name}` exited with {code}");
         return all(items, verdict, &with_output(&message, &tail), ms);
     }
-    let read = match read_reports(runner, reports.file, reports.dir) {
+    let read = reports
+        .read
+        .unwrap_or_else(|| read_reports(runner, reports.file, reports.dir));
+    let read = match read {
         Ok(read) => read,
         Err(ReportError(why)) => {
             let message = format!("runner `{name}` (exit {code}): {why}");

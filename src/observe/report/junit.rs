@@ -213,17 +213,24 @@ impl Partial {
             system_out: String::new(),
         };
         for attr in e.attributes().flatten() {
+            let key = attr.key.local_name();
+            // Only the attributes read are decoded (a case's `time` and `assertions` are not).
+            if !matches!(
+                key.as_ref(),
+                "name" | "classname" | "file" | "line" | "status"
+            ) {
+                continue;
+            }
             let value = attr
                 .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                 .map_err(|err| ReportError(format!("bad attribute in <testcase>: {err}")))?
                 .into_owned();
-            match attr.key.local_name().as_ref() {
+            match key.as_ref() {
                 "name" => p.name = value,
                 "classname" => p.classname = Some(value),
                 "file" => p.file = Some(value),
                 "line" => p.line = value.parse().ok(),
-                "status" => p.status = true,
-                _ => {}
+                _ => p.status = true,
             }
         }
         Ok(p)
