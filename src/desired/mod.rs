@@ -7,6 +7,7 @@ mod discover;
 mod frontmatter;
 pub mod gherkin;
 pub mod item;
+mod read_ahead;
 pub(crate) mod source;
 mod spec;
 mod stray;
@@ -23,6 +24,7 @@ use crate::InputError;
 use crate::config::Config;
 use discover::FileKind;
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -59,20 +61,72 @@ pub fn flavor_of(config: &Config, file: &str) -> Flavor {
 }
 
 /// [`load`], with each spec file read in the flavor `flavor_of` gives for its root-relative path.
-fn load_with(root: &Path, config: &Config, flavor_of: impl Fn(&str) -> Flavor) -> DesiredState {
-    let mut state = DesiredState::default();
+fn load_with(
+    root: &Path,
+    config: &Config,
+    flavor_of: impl Fn(&str) -> Flavor + Sync,
+) -> DesiredState {
     let found = discover_all(root, config);
+    let mut state = DesiredState {
+        spec_files: found.specs.len(),
+        aspect_files: found.aspects.len(),
+        ..DesiredState::default()
+    };
+    read_found(
+        root,
+        config,
+        &found,
+        flavor_of,
+        |_| (),
+        |read, _| {
+            state.add(read);
+            ControlFlow::Continue(())
+        },
+    );
     state.warnings = found.warnings;
-    state.spec_files = found.specs.len();
-    for file in &found.specs {
-        state.add(read_spec(root, file, config, flavor_of(file)));
-    }
-    let mut names = AspectNames::default();
-    for file in &found.aspects {
-        state.aspect_files += 1;
-        state.add(names.admit(read_aspect(root, file)));
-    }
     state
+}
+
+/// Reads every file `found` names, specs then aspects, and hands each to `take` in that order
+/// with what `prepare` made of it: files are read, and `prepare` run, on worker threads a few
+/// files ahead of `take`. An aspect whose name an earlier file took comes as its refusal, with
+/// `None` for what was made of it. When `take` breaks, reading stops.
+pub(crate) fn read_found<T: Send>(
+    root: &Path,
+    config: &Config,
+    found: &Found,
+    flavor_of: impl Fn(&str) -> Flavor + Sync,
+    prepare: impl Fn(&FileRead) -> T + Sync,
+    mut take: impl FnMut(FileRead, Option<T>) -> ControlFlow<()>,
+) {
+    let specs = found.specs.len();
+    let mut names = AspectNames::default();
+    let mut taken = 0;
+    read_ahead::in_order(
+        specs + found.aspects.len(),
+        workers(),
+        |index| {
+            let read = match found.specs.get(index) {
+                Some(file) => read_spec(root, file, config, flavor_of(file)),
+                None => read_aspect(root, &found.aspects[index - specs]),
+            };
+            let prepared = prepare(&read);
+            (read, prepared)
+        },
+        |(read, prepared)| {
+            taken += 1;
+            // Aspect names are ids; a scenario's name is not.
+            let refusal = if taken > specs {
+                names.check(&read)
+            } else {
+                None
+            };
+            match refusal {
+                Some(refusal) => take(refusal, None),
+                None => take(read, Some(prepared)),
+            }
+        },
+    );
 }
 
 impl DesiredState {
@@ -80,6 +134,11 @@ impl DesiredState {
         self.items.extend(read.items);
         self.errors.extend(read.errors);
     }
+}
+
+/// Threads to read files on: one per core.
+fn workers() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
 }
 
 /// The spec and aspect files a walk of the project finds now (READMEs left out), and what
@@ -165,10 +224,6 @@ pub(crate) fn read_aspect(root: &Path, file: &str) -> FileRead {
 pub(crate) struct AspectNames(HashMap<String, (String, usize)>);
 
 impl AspectNames {
-    pub fn admit(&mut self, read: FileRead) -> FileRead {
-        self.check(&read).unwrap_or(read)
-    }
-
     /// The refusal of `read` when an earlier file took its aspect's name; else its name is
     /// taken from here on.
     pub fn check(&mut self, read: &FileRead) -> Option<FileRead> {
@@ -321,6 +376,104 @@ mod tests {
         assert_eq!(
             parse_feature("specs/b.feature", BEHAVE, &Config::default()).0,
             vec![]
+        );
+    }
+
+    #[test]
+    fn aspect_names_are_ids_and_a_scenario_of_the_same_name_is_no_rival() {
+        let dir = project(&[
+            (
+                "specs/a.feature",
+                "Feature: f\n  Scenario: pure\n    Given x\n",
+            ),
+            ("aspects/a.md", "---\nname: pure\nevidence: true\n---\n"),
+            ("aspects/b.md", "---\nname: pure\nevidence: false\n---\n"),
+            ("aspects/c.md", "---\nname: other\nevidence: true\n---\n"),
+        ]);
+        let state = load(dir.path(), &Config::default());
+        let shown: Vec<(&str, &str)> = state
+            .items
+            .iter()
+            .map(|i| (i.id.as_str(), i.file.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("specs/a.feature::pure", "specs/a.feature"),
+                ("aspect:pure", "aspects/a.md"),
+                ("aspect:other", "aspects/c.md"),
+            ]
+        );
+        let errors: Vec<(&str, usize, &str)> = state
+            .errors
+            .iter()
+            .map(|e| (e.file.as_str(), e.line, e.message.as_str()))
+            .collect();
+        assert_eq!(
+            errors,
+            [(
+                "aspects/b.md",
+                2,
+                "the aspect name `pure` is already used at aspects/a.md:2: aspect names are ids, give this one another"
+            )]
+        );
+        assert_eq!((state.spec_files, state.aspect_files), (1, 3));
+    }
+
+    /// Files of very different sizes, so that the workers finish them out of order.
+    fn many_files() -> Vec<(String, String)> {
+        let mut files = Vec::new();
+        for n in 0..300 {
+            let scenarios = if n % 7 == 0 { 200 } else { 1 + n % 3 };
+            let mut text = format!("Feature: f{n}\n");
+            for s in 0..scenarios {
+                text.push_str(&format!("  Scenario: s{s} of {n}\n    Given step {s}\n"));
+            }
+            if n % 50 == 3 {
+                text.push_str("  oops\n");
+            }
+            files.push((format!("specs/f{n:03}.feature"), text));
+        }
+        for n in 0..40 {
+            // Every tenth aspect takes a name an earlier one has.
+            let name = if n % 10 == 9 { n - 1 } else { n };
+            let text = format!("---\nname: a{name}\nevidence: true\n---\n");
+            files.push((format!("aspects/a{n:02}.md"), text));
+        }
+        files
+    }
+
+    #[test]
+    fn files_read_on_many_threads_come_in_file_order_as_one_by_one() {
+        let files = many_files();
+        let borrowed: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(f, t)| (f.as_str(), t.as_str()))
+            .collect();
+        let dir = project(&borrowed);
+        let config = Config::default();
+        // The same files read one after another on this thread, as the loader did before.
+        let mut expected = DesiredState::default();
+        let mut names = AspectNames::default();
+        for (file, _) in &files {
+            let read = if file.ends_with(".md") {
+                let read = read_aspect(dir.path(), file);
+                names.check(&read).unwrap_or(read)
+            } else {
+                read_spec(dir.path(), file, &config, Flavor::Classic)
+            };
+            expected.add(read);
+        }
+        for _ in 0..3 {
+            let state = load(dir.path(), &config);
+            assert_eq!(state.items, expected.items);
+            assert_eq!(state.errors, expected.errors);
+        }
+        let lines: Vec<usize> = expected.errors.iter().map(|e| e.line).collect();
+        assert_eq!(
+            lines.len(),
+            6 + 4,
+            "6 broken specs, 4 refused aspects: {lines:?}"
         );
     }
 }

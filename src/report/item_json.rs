@@ -1,0 +1,234 @@
+//! An item's JSON written straight into bytes, exactly as serde_json's pretty printer lays out
+//! `Item`'s `Serialize` shape: through serde, each comma and indent was a call of its own.
+
+use crate::desired::{Item, Step};
+
+/// Appends `item` to `out` as serde_json's pretty printer writes it `depth` levels down a
+/// document (the `{` where the printer would put it, nothing before it).
+pub(crate) fn write(out: &mut Vec<u8>, item: &Item, depth: usize) {
+    let inner = depth + 1;
+    out.push(b'{');
+    key(out, inner, "id", true);
+    string(out, &item.id);
+    key(out, inner, "kind", false);
+    string(out, item.kind.as_str());
+    key(out, inner, "file", false);
+    string(out, &item.file);
+    key(out, inner, "line", false);
+    number(out, item.line);
+    key(out, inner, "name", false);
+    string(out, &item.name);
+    key(out, inner, "tags", false);
+    strings(out, inner, &item.tags);
+    if let Some(scenario) = item.scenario() {
+        key(out, inner, "steps", false);
+        steps(out, inner, &scenario.steps);
+    }
+    key(out, inner, "evidence", false);
+    match item.evidence() {
+        Some(evidence) => string(out, evidence),
+        None => out.extend_from_slice(b"null"),
+    }
+    key(out, inner, "generation", false);
+    string(out, &item.generation);
+    if let Some(scenario) = item.scenario() {
+        key(out, inner, "feature", false);
+        string(out, &scenario.feature);
+    }
+    line(out, depth, false);
+    out.push(b'}');
+}
+
+fn steps(out: &mut Vec<u8>, depth: usize, steps: &[Step]) {
+    if steps.is_empty() {
+        out.extend_from_slice(b"[]");
+        return;
+    }
+    let (inner, fields) = (depth + 1, depth + 2);
+    out.push(b'[');
+    for (n, step) in steps.iter().enumerate() {
+        line(out, inner, n > 0);
+        out.push(b'{');
+        key(out, fields, "keyword", true);
+        string(out, &step.keyword);
+        key(out, fields, "text", false);
+        string(out, &step.text);
+        if let Some(doc) = &step.doc_string {
+            key(out, fields, "doc_string", false);
+            out.push(b'{');
+            key(out, fields + 1, "content", true);
+            string(out, &doc.content);
+            if let Some(media_type) = &doc.media_type {
+                key(out, fields + 1, "media_type", false);
+                string(out, media_type);
+            }
+            line(out, fields, false);
+            out.push(b'}');
+        }
+        if let Some(rows) = &step.data_table {
+            key(out, fields, "data_table", false);
+            table(out, fields, rows);
+        }
+        line(out, inner, false);
+        out.push(b'}');
+    }
+    line(out, depth, false);
+    out.push(b']');
+}
+
+fn table(out: &mut Vec<u8>, depth: usize, rows: &[Vec<String>]) {
+    if rows.is_empty() {
+        out.extend_from_slice(b"[]");
+        return;
+    }
+    out.push(b'[');
+    for (n, row) in rows.iter().enumerate() {
+        line(out, depth + 1, n > 0);
+        strings(out, depth + 1, row);
+    }
+    line(out, depth, false);
+    out.push(b']');
+}
+
+fn strings(out: &mut Vec<u8>, depth: usize, values: &[String]) {
+    if values.is_empty() {
+        out.extend_from_slice(b"[]");
+        return;
+    }
+    out.push(b'[');
+    for (n, value) in values.iter().enumerate() {
+        line(out, depth + 1, n > 0);
+        string(out, value);
+    }
+    line(out, depth, false);
+    out.push(b']');
+}
+
+fn number(out: &mut Vec<u8>, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+/// A key of an object whose members sit at `depth`, with what goes before it and after.
+fn key(out: &mut Vec<u8>, depth: usize, name: &str, first: bool) {
+    line(out, depth, !first);
+    out.push(b'"');
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b"\": ");
+}
+
+/// `,` when `comma`, then a line break and `depth` levels of indentation.
+fn line(out: &mut Vec<u8>, depth: usize, comma: bool) {
+    if comma {
+        out.push(b',');
+    }
+    out.push(b'\n');
+    out.resize(out.len() + 2 * depth, b' ');
+}
+
+/// A JSON string escaped as serde_json escapes it: `"` and `\`, the short forms of \b \t \n
+/// \f \r, `\u00XX` (lowercase hex) for every other control character, the rest as it is.
+fn string(out: &mut Vec<u8>, value: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push(b'"');
+    let bytes = value.as_bytes();
+    let mut start = 0;
+    for (at, &byte) in bytes.iter().enumerate() {
+        let short = match byte {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            0x08 => b'b',
+            b'\t' => b't',
+            b'\n' => b'n',
+            0x0c => b'f',
+            b'\r' => b'r',
+            0x00..=0x1f => b'u',
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..at]);
+        start = at + 1;
+        out.extend_from_slice(&[b'\\', short]);
+        if short == b'u' {
+            out.extend_from_slice(&[
+                b'0',
+                b'0',
+                HEX[usize::from(byte >> 4)],
+                HEX[usize::from(byte & 15)],
+            ]);
+        }
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::desired::DocString;
+    use crate::desired::item::{Aspect, ItemKind, fixture};
+    use crate::report::pretty::Pretty;
+    use serde::Serialize;
+
+    fn by_serde(item: &Item, depth: usize) -> String {
+        let mut out = Vec::new();
+        let mut serializer = serde_json::Serializer::with_formatter(&mut out, Pretty::at(depth));
+        item.serialize(&mut serializer).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn by_hand(item: &Item, depth: usize) -> String {
+        let mut out = Vec::new();
+        write(&mut out, item, depth);
+        String::from_utf8(out).unwrap()
+    }
+
+    /// Every kind of item and step the documents show, with strings that need escaping.
+    fn items() -> Vec<Item> {
+        let text = "@shop @\"q\"\nFeature: Shop \\ \"quoted\" ü\n  Background:\n    Given a shop\n\n  Scenario: Bare\n\n  Scenario Outline: Buy <n>\n    Given a table:\n      | fruit | \"q\" \\| x |\n      | apple | <n>      |\n    Then I pay\n      \"\"\"json\n      {\"n\": <n>}\t\\\n      \"\"\"\n    And a text\n      ```\n      plain\n      ```\n    And an empty table\n      | |\n    Examples:\n      | n |\n      | 1 |\n      | \\n |\n";
+        let mut items = fixture::spec("specs/shop.feature", text);
+        let mut odd = fixture::scenario("f::odd", "f");
+        let steps = &mut fixture::scenario_mut(&mut odd).steps;
+        steps.push(Step {
+            keyword: "* ".into(),
+            text: (0u8..0x80).map(char::from).collect(),
+            doc_string: Some(DocString {
+                content: String::new(),
+                media_type: Some(String::new()),
+            }),
+            data_table: Some(vec![vec![], vec!["\u{7f}\u{1f}\u{0}".into()]]),
+            line: 1,
+            kind: crate::desired::gherkin::KeywordType::Unknown,
+        });
+        fixture::scenario_mut(&mut odd).runner = Some("default".into());
+        items.push(odd);
+        items.push(fixture::aspect("pure", "evidence/pure.sh --x \"y\""));
+        let mut tagged = fixture::aspect("tagged", "true");
+        tagged.tags = vec!["@a".into(), "@b".into()];
+        tagged.kind = ItemKind::Aspect(Aspect {
+            command: "sh -c 'echo \u{8}\u{c}\r'".into(),
+            ..tagged.aspect().unwrap().clone()
+        });
+        items.push(tagged);
+        items
+    }
+
+    #[test]
+    fn every_item_is_byte_for_byte_what_serde_json_writes() {
+        let items = items();
+        assert_eq!(items.len(), 6);
+        for depth in [0, 1, 2, 5] {
+            for item in &items {
+                assert_eq!(by_hand(item, depth), by_serde(item, depth), "{}", item.id);
+            }
+        }
+    }
+}
