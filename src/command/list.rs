@@ -70,18 +70,20 @@ fn stream(
     let mut written = Ok(());
     let config = &project.config;
     let flavor_of = |file: &str| desired::flavor_of(config, file);
-    let selected = |read: &FileRead| Entries::of(read.items.iter().filter(|i| selector.matches(i)));
+    // Each file's items are laid out where it was read, and freed there.
+    let lay_out = |read: FileRead| {
+        let selected = read.items.iter().filter(|item| selector.matches(item));
+        (Entries::of(selected), read.errors)
+    };
     desired::read_found(
         &project.root,
         config,
         &found,
         flavor_of,
-        selected,
-        |read, entries| {
-            errors.extend(read.errors);
-            if let Some(entries) = entries
-                && let Err(err) = writer.entries(&entries)
-            {
+        lay_out,
+        |(entries, found)| {
+            errors.extend(found);
+            if let Err(err) = writer.entries(&entries) {
                 written = Err(err);
                 return ControlFlow::Break(());
             }

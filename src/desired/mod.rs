@@ -77,8 +77,8 @@ fn load_with(
         config,
         &found,
         flavor_of,
-        |_| (),
-        |read, _| {
+        |read| read,
+        |read| {
             state.add(read);
             ControlFlow::Continue(())
         },
@@ -87,44 +87,37 @@ fn load_with(
     state
 }
 
-/// Reads every file `found` names, specs then aspects, and hands each to `take` in that order
-/// with what `prepare` made of it: files are read, and `prepare` run, on worker threads a few
-/// files ahead of `take`. An aspect whose name an earlier file took comes as its refusal, with
-/// `None` for what was made of it. When `take` breaks, reading stops.
+/// Reads every file `found` names, specs then aspects, and hands what `prepare` makes of each
+/// to `take` in that order. Files are read, and `prepare` run, on worker threads a few files
+/// ahead of `take`, so what `prepare` leaves out is freed where it was made. An aspect whose
+/// name an earlier file took is refused: what `prepare` makes of its refusal stands in for it.
+/// When `take` breaks, reading stops.
 pub(crate) fn read_found<T: Send>(
     root: &Path,
     config: &Config,
     found: &Found,
     flavor_of: impl Fn(&str) -> Flavor + Sync,
-    prepare: impl Fn(&FileRead) -> T + Sync,
-    mut take: impl FnMut(FileRead, Option<T>) -> ControlFlow<()>,
+    prepare: impl Fn(FileRead) -> T + Sync,
+    mut take: impl FnMut(T) -> ControlFlow<()>,
 ) {
     let specs = found.specs.len();
     let mut names = AspectNames::default();
-    let mut taken = 0;
     read_ahead::in_order(
         specs + found.aspects.len(),
         workers(),
-        |index| {
-            let read = match found.specs.get(index) {
-                Some(file) => read_spec(root, file, config, flavor_of(file)),
-                None => read_aspect(root, &found.aspects[index - specs]),
-            };
-            let prepared = prepare(&read);
-            (read, prepared)
-        },
-        |(read, prepared)| {
-            taken += 1;
-            // Aspect names are ids; a scenario's name is not.
-            let refusal = if taken > specs {
-                names.check(&read)
-            } else {
-                None
-            };
-            match refusal {
-                Some(refusal) => take(refusal, None),
-                None => take(read, Some(prepared)),
+        |index| match found.specs.get(index) {
+            Some(file) => (
+                None,
+                prepare(read_spec(root, file, config, flavor_of(file))),
+            ),
+            None => {
+                let read = read_aspect(root, &found.aspects[index - specs]);
+                (Claim::of(&read), prepare(read))
             }
+        },
+        |(claim, prepared)| match claim.and_then(|claim| names.check(claim)) {
+            Some(refusal) => take(prepare(refusal)),
+            None => take(prepared),
         },
     );
 }
@@ -223,25 +216,45 @@ pub(crate) fn read_aspect(root: &Path, file: &str) -> FileRead {
 #[derive(Default)]
 pub(crate) struct AspectNames(HashMap<String, (String, usize)>);
 
-impl AspectNames {
-    /// The refusal of `read` when an earlier file took its aspect's name; else its name is
-    /// taken from here on.
-    pub fn check(&mut self, read: &FileRead) -> Option<FileRead> {
+/// The name an aspect file's item takes, where, and the file's text: all that refusing the
+/// file needs, so the file's read can go where it was made.
+pub(crate) struct Claim {
+    name: String,
+    file: String,
+    line: usize,
+    source: Option<Arc<str>>,
+}
+
+impl Claim {
+    /// The claim of an aspect file's read; `None` when it has no item.
+    pub fn of(read: &FileRead) -> Option<Claim> {
         let item = read.items.first()?;
-        if let Some((first_file, first_line)) = self.0.get(&item.name) {
+        Some(Claim {
+            name: item.name.clone(),
+            file: item.file.clone(),
+            line: item.line,
+            source: read.source.clone(),
+        })
+    }
+}
+
+impl AspectNames {
+    /// The refusal of the file that makes `claim` when an earlier file took its name; else
+    /// the name is taken from here on.
+    pub fn check(&mut self, claim: Claim) -> Option<FileRead> {
+        if let Some((first_file, first_line)) = self.0.get(&claim.name) {
             let err = InputError::new(
-                item.file.as_str(),
-                item.line,
+                claim.file.as_str(),
+                claim.line,
                 1,
                 format!(
                     "the aspect name `{}` is already used at {first_file}:{first_line}: aspect names are ids, give this one another",
-                    item.name
+                    claim.name
                 ),
             );
-            return Some(FileRead::errors(vec![err], read.source.clone()));
+            return Some(FileRead::errors(vec![err], claim.source));
         }
-        self.0
-            .insert(item.name.clone(), (item.file.clone(), item.line));
+        self.0.insert(claim.name, (claim.file, claim.line));
         None
     }
 }
@@ -458,7 +471,9 @@ mod tests {
         for (file, _) in &files {
             let read = if file.ends_with(".md") {
                 let read = read_aspect(dir.path(), file);
-                names.check(&read).unwrap_or(read)
+                Claim::of(&read)
+                    .and_then(|claim| names.check(claim))
+                    .unwrap_or(read)
             } else {
                 read_spec(dir.path(), file, &config, Flavor::Classic)
             };

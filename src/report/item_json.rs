@@ -128,46 +128,73 @@ fn key(out: &mut Vec<u8>, depth: usize, name: &str, first: bool) {
 
 /// `,` when `comma`, then a line break and `depth` levels of indentation.
 fn line(out: &mut Vec<u8>, depth: usize, comma: bool) {
-    if comma {
-        out.push(b',');
+    const BREAK: &[u8] = b",\n                                ";
+    let spaces = 2 * depth;
+    let from = usize::from(!comma);
+    match BREAK.get(from..2 + spaces) {
+        Some(all) => out.extend_from_slice(all),
+        None => {
+            out.extend_from_slice(&BREAK[from..2]);
+            out.resize(out.len() + spaces, b' ');
+        }
     }
-    out.push(b'\n');
-    out.resize(out.len() + 2 * depth, b' ');
 }
 
 /// A JSON string escaped as serde_json escapes it: `"` and `\`, the short forms of \b \t \n
 /// \f \r, `\u00XX` (lowercase hex) for every other control character, the rest as it is.
 fn string(out: &mut Vec<u8>, value: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push(b'"');
     let bytes = value.as_bytes();
-    let mut start = 0;
-    for (at, &byte) in bytes.iter().enumerate() {
-        let short = match byte {
-            b'"' => b'"',
-            b'\\' => b'\\',
-            0x08 => b'b',
-            b'\t' => b't',
-            b'\n' => b'n',
-            0x0c => b'f',
-            b'\r' => b'r',
-            0x00..=0x1f => b'u',
-            _ => continue,
-        };
-        out.extend_from_slice(&bytes[start..at]);
-        start = at + 1;
-        out.extend_from_slice(&[b'\\', short]);
-        if short == b'u' {
-            out.extend_from_slice(&[
-                b'0',
-                b'0',
-                HEX[usize::from(byte >> 4)],
-                HEX[usize::from(byte & 15)],
-            ]);
+    let (mut start, mut at) = (0, 0);
+    while at < bytes.len() {
+        // Eight bytes at a time while none needs escaping, as almost none does.
+        if let Some(word) = bytes
+            .get(at..at + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            && !needs_escape(u64::from_le_bytes(word))
+        {
+            at += 8;
+            continue;
         }
+        if let Some(escaped) = escape(bytes[at]) {
+            out.extend_from_slice(&bytes[start..at]);
+            out.extend_from_slice(&escaped.0[..escaped.1]);
+            start = at + 1;
+        }
+        at += 1;
     }
     out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
+}
+
+/// Whether any of the eight bytes of `word` is `"`, `\\` or a control character.
+fn needs_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+    (zero(word ^ (ONES * u64::from(b'"'))) | zero(word ^ (ONES * u64::from(b'\\'))) | below_space)
+        != 0
+}
+
+/// The escape of one byte and its length, or `None` when it stands as it is.
+fn escape(byte: u8) -> Option<([u8; 6], usize)> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let short = match byte {
+        b'"' => b'"',
+        b'\\' => b'\\',
+        0x08 => b'b',
+        b'\t' => b't',
+        b'\n' => b'n',
+        0x0c => b'f',
+        b'\r' => b'r',
+        0x00..=0x1f => {
+            let (high, low) = (HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 15)]);
+            return Some(([b'\\', b'u', b'0', b'0', high, low], 6));
+        }
+        _ => return None,
+    };
+    Some(([b'\\', short, 0, 0, 0, 0], 2))
 }
 
 #[cfg(test)]
@@ -228,6 +255,23 @@ mod tests {
         for depth in [0, 1, 2, 5] {
             for item in &items {
                 assert_eq!(by_hand(item, depth), by_serde(item, depth), "{}", item.id);
+            }
+        }
+    }
+
+    #[test]
+    fn a_word_needs_escaping_exactly_when_one_of_its_bytes_does() {
+        for background in [b'a', b' ', b'#', b']', 0x7f, 0x80, 0xff] {
+            for byte in 0..=255u8 {
+                for position in 0..8 {
+                    let mut word = [background; 8];
+                    word[position] = byte;
+                    assert_eq!(
+                        needs_escape(u64::from_le_bytes(word)),
+                        escape(byte).is_some() || escape(background).is_some(),
+                        "{byte:#x} at {position} among {background:#x}"
+                    );
+                }
             }
         }
     }
