@@ -28,7 +28,7 @@ impl Entries {
     pub fn of<'a>(items: impl IntoIterator<Item = &'a Item>) -> Entries {
         let mut entries = Entries::default();
         for item in items {
-            item_json::write(&mut entries.text, item, 2);
+            item_json::write(&mut entries.text, item);
             entries.ends.push(entries.text.len());
         }
         entries
