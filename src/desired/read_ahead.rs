@@ -6,7 +6,7 @@ use std::sync::mpsc::{Receiver, sync_channel};
 
 /// Files a worker reads before it hands them over together: one hand-over wakes the taker,
 /// and waking it for every file would cost more than small files take to read.
-const BATCH: usize = 8;
+const BATCH: usize = 16;
 
 /// Batches a worker may have read and not yet handed over: enough to ride out an uneven file,
 /// few enough that what waits is small.
