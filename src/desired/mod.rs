@@ -8,6 +8,7 @@ mod frontmatter;
 pub mod gherkin;
 pub mod item;
 mod read_ahead;
+mod simple_front;
 pub(crate) mod source;
 mod spec;
 mod stray;
