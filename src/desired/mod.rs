@@ -303,7 +303,7 @@ fn is_readme(file: &str) -> bool {
 fn read(root: &Path, file: &str) -> Result<String, InputError> {
     let bytes = std::fs::read(root.join(file))
         .map_err(|err| InputError::new(file, 1, 1, format!("cannot read this file: {err}")))?;
-    source::decode(file, &bytes)
+    source::decode(file, bytes)
 }
 
 #[cfg(test)]
