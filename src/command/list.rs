@@ -81,8 +81,8 @@ fn stream(
         &found,
         flavor_of,
         lay_out,
-        |(entries, found)| {
-            errors.extend(found);
+        |(entries, file_errors)| {
+            errors.extend(file_errors);
             if let Err(err) = writer.entries(&entries) {
                 written = Err(err);
                 return ControlFlow::Break(());
