@@ -149,7 +149,8 @@ gherkin_crate() {
   [[ -n $GHERKIN_BIN || -n $GHERKIN_WHY ]] && return
   local profile=release flag=--release log=$work/gherkin-build.log
   ((tiny)) && profile=debug flag=
-  say "  building: cargo build $flag --example gherkin_baseline"
+  command -v cargo > /dev/null || { GHERKIN_WHY="cargo is not installed (it builds the example)"; return; }
+  say "  building: cargo build${flag:+ $flag} --example gherkin_baseline"
   # shellcheck disable=SC2086
   if cargo build $flag --quiet --example gherkin_baseline > "$log" 2>&1; then
     GHERKIN_BIN=${CARGO_TARGET_DIR:-$root/target}/$profile/examples/gherkin_baseline
