@@ -245,6 +245,12 @@ fn glob_base(pattern: &str) -> String {
 
 pub(crate) fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
+    // A walk's paths are already written as ids are: taken whole, without splitting them.
+    if let Some(text) = rel.to_str()
+        && text.split('/').all(|part| !part.is_empty() && part != ".")
+    {
+        return text.to_string();
+    }
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
@@ -360,6 +366,35 @@ mod tests {
             ["away/far.feature: a link that leads outside the project: not read"]
         );
         assert_eq!(find("away").files, Vec::<String>::new());
+    }
+
+    #[test]
+    fn relative_paths_are_ids_with_slashes_however_the_path_was_written() {
+        let root = Path::new("/p");
+        // What every path gave before the whole-path shortcut: its parts, joined by `/`.
+        let by_parts = |path: &Path| {
+            let rel = path.strip_prefix(root).unwrap_or(path);
+            rel.components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/")
+        };
+        for path in [
+            "/p/specs/a.feature",
+            "/p/specs//a.feature",
+            "/p/./specs/./a.feature",
+            "/p/specs/",
+            "/p/../q/a.feature",
+            "/elsewhere/a.feature",
+            "/p",
+        ] {
+            let path = Path::new(path);
+            assert_eq!(relative(root, path), by_parts(path), "{}", path.display());
+        }
+        assert_eq!(
+            relative(root, Path::new("/p/specs//a.feature")),
+            "specs/a.feature"
+        );
     }
 
     #[test]

@@ -37,6 +37,24 @@ pub(crate) fn write(out: &mut Vec<u8>, item: &Item) {
     out.extend_from_slice(b"\n    }");
 }
 
+/// About how many bytes [`write`] takes for `item` (at least as many, unless its strings need
+/// escaping): reserved at once, the text is not copied as it grows.
+pub(crate) fn size(item: &Item) -> usize {
+    let strings = |values: &[String]| values.iter().map(|v| v.len() + 12).sum::<usize>();
+    let fixed = 300 + item.id.len() + item.file.len() + item.name.len() + strings(&item.tags);
+    let steps = item.scenario().map_or(0, |scenario| {
+        let step = |s: &Step| {
+            let doc = s.doc_string.as_ref().map_or(0, |d| d.content.len() + 80);
+            let table = s.data_table.as_deref().map_or(0, |rows| {
+                rows.iter().map(|row| strings(row) + 20).sum::<usize>() + 20
+            });
+            100 + s.keyword.len() + s.text.len() + doc + table
+        };
+        scenario.feature.len() + scenario.steps.iter().map(step).sum::<usize>()
+    });
+    fixed + item.evidence().map_or(0, str::len) + item.generation.len() + steps
+}
+
 fn steps(out: &mut Vec<u8>, steps: &[Step]) {
     if steps.is_empty() {
         out.extend_from_slice(b"[]");
@@ -233,6 +251,20 @@ mod tests {
         assert_eq!(items.len(), 6);
         for item in &items {
             assert_eq!(by_hand(item), by_serde(item), "{}", item.id);
+        }
+    }
+
+    #[test]
+    fn the_size_reserved_holds_the_text_of_an_item_without_escapes() {
+        for item in &items()[..3] {
+            let text = by_hand(item);
+            assert!(
+                size(item) >= text.len(),
+                "{} < {}: {text}",
+                size(item),
+                text.len()
+            );
+            assert!(size(item) < 2 * text.len() + 200, "{}: {text}", size(item));
         }
     }
 

@@ -26,7 +26,12 @@ pub struct Entries {
 
 impl Entries {
     pub fn of<'a>(items: impl IntoIterator<Item = &'a Item>) -> Entries {
-        let mut entries = Entries::default();
+        let items: Vec<&Item> = items.into_iter().collect();
+        let size = items.iter().map(|item| item_json::size(item)).sum();
+        let mut entries = Entries {
+            text: Vec::with_capacity(size),
+            ends: Vec::with_capacity(items.len()),
+        };
         for item in items {
             item_json::write(&mut entries.text, item);
             entries.ends.push(entries.text.len());
