@@ -12,7 +12,10 @@
 #   benches/run.sh --strict    exit 1 when a goal is missed (never with --tiny)
 #   benches/run.sh --keep      keep the generated projects (target/tmp/bench-run/)
 #
-# Environment: SPECCTL_BIN=path uses that binary instead of building the release one.
+# Environment: SPECCTL_BIN=path uses that binary instead of building the release one. The parse
+# benchmark also builds the cargo example gherkin_baseline (cucumber-rs's parser, its baseline):
+# in release, or in the debug profile with --tiny; where it cannot be built its rows say
+# "unavailable" and why, and the run goes on.
 # Exit: 0 when every benchmark ran; 1 when one could not run at all (or, with --strict, when a
 # goal was missed); 2 on a bad argument. The parsing benchmark's baseline (PyPI gherkin-official)
 # is installed into target/tmp/bench-tools/venv on first use; where it cannot be installed that
@@ -138,13 +141,34 @@ official_python() {
   echo "$venv/bin/python"
 }
 
+# The gherkin crate's baseline (benches/gherkin_baseline.rs, a cargo example), built once: in
+# release for a full run, in the debug profile with --tiny (`cargo test` has built it there
+# already, so CI pays nothing). Sets GHERKIN_BIN to it, or GHERKIN_WHY to why there is none.
+GHERKIN_BIN= GHERKIN_WHY=
+gherkin_crate() {
+  [[ -n $GHERKIN_BIN || -n $GHERKIN_WHY ]] && return
+  local profile=release flag=--release log=$work/gherkin-build.log
+  ((tiny)) && profile=debug flag=
+  command -v cargo > /dev/null || { GHERKIN_WHY="cargo is not installed (it builds the example)"; return; }
+  say "  building: cargo build${flag:+ $flag} --example gherkin_baseline"
+  # shellcheck disable=SC2086
+  if cargo build $flag --quiet --example gherkin_baseline > "$log" 2>&1; then
+    GHERKIN_BIN=${CARGO_TARGET_DIR:-$root/target}/$profile/examples/gherkin_baseline
+  else
+    GHERKIN_WHY="cargo build --example gherkin_baseline failed: $(grep -m 1 -E '^error|not found' "$log" | cut -c1-100)"
+  fi
+}
+
 # `specctl list --format json` on 1,000 files / 10,000 scenarios + 1,000 aspects, against the
-# official parser parsing the same files and compiling their pickles, in one Python process.
+# official parser parsing the same files and compiling their pickles, in one Python process;
+# and against cucumber-rs's `gherkin` crate parsing the same files (no output), whole process
+# each. Beside it, the same specs without the aspects (the crate cannot read aspects).
 bench_parse() {
   local files=1000 aspects=1000
   ((tiny)) && files=20 aspects=20
-  local n=$((files * 10)) p
+  local n=$((files * 10)) p q
   p=$(project "list-$n" --files $files --scenarios 6 --outlines 1 --rows 4 --aspects $aspects) || return 1
+  q=$(project "list-$n-specs" --files $files --scenarios 6 --outlines 1 --rows 4) || return 1
   local items
   items=$("$bin" -C "$p" list --format json | python3 -c 'import json, sys; d = json.load(sys.stdin); print(len(d["items"]) if not d["errors"] else -1)') || return 1
   [[ $items == $((n + aspects)) ]] || { say "  specctl listed $items items, expected $((n + aspects))"; return 1; }
@@ -156,8 +180,17 @@ bench_parse() {
     [[ $(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["pickles"])' "$out") == "$n" ]] \
       || say "  warning: the official parser compiled another number of pickles than $n: $out"
   fi
+  local gk
+  gherkin_crate
+  gk=$GHERKIN_BIN
+  [[ -n $gk ]] || say "  the gherkin crate's baseline is unavailable: $GHERKIN_WHY"
+  if [[ -n $gk ]]; then
+    out=$("$gk" "$p/specs") || { say "  the gherkin crate failed on the project"; return 1; }
+    [[ $(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["scenarios"])' "$out") == "$n" ]] \
+      || { say "  the gherkin crate read another number of scenarios than $n: $out"; return 1; }
+  fi
 
-  local t t2 s=() o=() l=() i
+  local t t2 s=() o=() l=() g=() so=() i
   for ((i = 0; i < runs; i++)); do
     time_us t "$bin" -C "$p" list --format json || return 1
     s+=("$t")
@@ -167,6 +200,12 @@ bench_parse() {
       now_us t2
       o+=("$((t2 - t))")
       l+=("$(python3 -c 'import json, sys; print(int(1000 * json.loads(sys.argv[1])["loop_ms"]))' "$out")")
+    fi
+    if [[ -n $gk ]]; then
+      time_us t "$gk" "$p/specs" || return 1
+      g+=("$t")
+      time_us t "$bin" -C "$q" list --format json || return 1
+      so+=("$t")
     fi
   done
   local sm om lm mem pmem rate orate wrate
@@ -178,6 +217,7 @@ bench_parse() {
     row "parse: scenarios/s vs official parser" ">= 10x" "$rate /s" "unavailable" "-" "-"
     row "parse: list $(k $n) scen + $(k $aspects) aspects" "<= 300 ms" "$(ms "$sm") ms" "-" "-" "$(yesno "$sm <= 300000")"
     row "parse: peak memory" "<= 100 MB" "$(mb "$mem") MB" "-" "-" "$(yesno "$mem <= 102400")"
+    gherkin_rows "$n" "$aspects" "$sm" "${g[*]}" "${so[*]}"
     return
   fi
   om=$(median "${o[@]}") lm=$(median "${l[@]}")
@@ -190,6 +230,25 @@ bench_parse() {
     "$(calc '%.3f' "$sm / $om")" "$(yesno "$sm <= 300000")"
   row "parse: peak memory" "<= 100 MB" "$(mb "$mem") MB" "$(mb "$pmem") MB (official)" \
     "$(calc '%.2f' "$mem / $pmem")" "$(yesno "$mem <= 102400")"
+  gherkin_rows "$n" "$aspects" "$sm" "${g[*]}" "${so[*]}"
+}
+
+# The rows against the gherkin crate: N scenarios, K aspects, specctl's median (µs), then the
+# crate's times and specctl's on the specs alone (µs, space-separated; empty: unavailable).
+gherkin_rows() {
+  local n=$1 aspects=$2 sm=$3 g=$4 so=$5 gm som
+  local name="parse: list vs gherkin crate, $(k $n) scen"
+  if [[ -z $g ]]; then
+    row "$name" ">= 2x" "$(ms "$sm") ms" "unavailable: ${GHERKIN_WHY:-no binary}" "-" "-"
+    return
+  fi
+  # shellcheck disable=SC2086
+  gm=$(median $g) som=$(median $so)
+  say "  gherkin crate (cucumber-rs 0.16): $n scenarios in $(ms "$gm") ms; specctl list of the same specs without aspects $(ms "$som") ms"
+  row "$name" ">= 2x" "$(ms "$sm") ms (+ $(k $aspects) aspects)" "$(ms "$gm") ms (gherkin 0.16, specs only)" \
+    "$(calc '%.2fx' "$gm / $sm")" "$(yesno "$gm >= 2 * $sm")"
+  row "parse: same, specs only (extra)" ">= 2x" "$(ms "$som") ms (no aspects)" "$(ms "$gm") ms (gherkin 0.16)" \
+    "$(calc '%.2fx' "$gm / $som")" "$(yesno "$gm >= 2 * $som")"
 }
 
 # ---------------------------------------------------------------- 2. overhead

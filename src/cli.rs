@@ -44,6 +44,9 @@ pub enum Command {
     #[command(
         long_about = "List the desired state: every scenario (one per Examples row of an \
 Outline) and every aspect, with its file:line and the evidence that proves it. Runs nothing.\n\n\
+--format json writes one document while it reads the files, item by item: `version` first, then \
+`items`, then `summary`, `errors` and `warnings` (read the keys by name: their order carries no \
+meaning).\n\n\
 Exit codes: 0 all input valid; 2 some input is invalid (every error is listed with file, line and \
 column, and every valid item is still listed)."
     )]

@@ -1,6 +1,6 @@
 //! `specctl check`: observe once, record the observation, report it.
 
-use super::{interruptible, jobs, nothing_found, open, print_problems, selected, settle};
+use super::{interruptible, jobs, open, print_problems, selected, settle, something_found};
 use crate::cli::{CheckArgs, CheckFormat, Cli};
 use crate::desired::{self, DesiredState, Found, Item};
 use crate::exit::Exit;
@@ -32,8 +32,8 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> Exit {
         return Exit::Invalid;
     }
     let found = desired::discover_all(&project.root, &project.config);
-    if found.is_empty() {
-        return nothing_found(err_style, &project);
+    if let Err(exit) = something_found(cli, &project, found.specs.len() + found.aspects.len()) {
+        return exit;
     }
     let partition = args.partition.unwrap_or(Partition::WHOLE);
     let started = Instant::now();

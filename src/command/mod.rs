@@ -15,6 +15,7 @@ pub mod status;
 pub mod undo;
 pub mod watch;
 
+use crate::InputError;
 use crate::cli::{Cli, Command, Selection};
 use crate::desired::{self, DesiredState, Item};
 use crate::exit::Exit;
@@ -89,7 +90,7 @@ pub(crate) fn load(cli: &Cli, selection: &Selection) -> Result<Loaded, Exit> {
     settle(cli, project, state, selector)
 }
 
-/// The project and the selection, before any spec or aspect is read.
+/// The project and the selection, before anything is read.
 pub(crate) fn open(cli: &Cli, selection: &Selection) -> Result<(Project, Selector), Exit> {
     let style = Style::stderr(cli.color());
     let project = Project::open(cli.dir.as_deref()).map_err(|err| fatal(style, &err))?;
@@ -108,17 +109,11 @@ pub(crate) fn settle(
     mut state: DesiredState,
     selector: Selector,
 ) -> Result<Loaded, Exit> {
-    let style = Style::stderr(cli.color());
     if let Some(err) = &project.config_error {
         state.errors.insert(0, err.clone());
     }
-    outside_the_selection(&mut state, &selector);
-    // No spec or aspect file at all: a check of nothing must not pass. (Empty files are the
-    // user's own and valid.)
-    let found = state.spec_files + state.aspect_files > 0;
-    if !found && state.errors.is_empty() {
-        return Err(nothing_found(style, &project));
-    }
+    outside_the_selection(&mut state.errors, &mut state.warnings, &selector);
+    something_found(cli, &project, state.spec_files + state.aspect_files)?;
     Ok(Loaded {
         project,
         state,
@@ -127,14 +122,16 @@ pub(crate) fn settle(
     })
 }
 
-/// A project with no spec or aspect file: says where `.feature` files are, and `init`.
-pub(crate) fn nothing_found(style: Style, project: &Project) -> Exit {
+/// No spec or aspect file at all (`files` found) is an error: a check of nothing must not
+/// pass. Empty files are the user's own and valid; a config error says enough by itself.
+pub(crate) fn something_found(cli: &Cli, project: &Project, files: usize) -> Result<(), Exit> {
+    if files > 0 || project.config_error.is_some() {
+        return Ok(());
+    }
     let config = &project.config;
     let folders = desired::feature_folders(&project.root);
-    fatal(
-        style,
-        &desired::no_items(&config.specs, &config.aspects, &folders),
-    )
+    let message = desired::no_items(&config.specs, &config.aspects, &folders);
+    Err(fatal(Style::stderr(cli.color()), &message))
 }
 
 /// The items of `items` that the selection and this slice take.
@@ -152,12 +149,16 @@ pub(crate) fn selected<'i>(
 
 /// An input error in a file the FILTERs do not reach cannot make this run's verdicts wrong:
 /// it becomes a warning, so one broken file does not fail a check of the others.
-fn outside_the_selection(state: &mut DesiredState, selector: &Selector) {
-    let (inside, outside): (Vec<_>, Vec<_>) = std::mem::take(&mut state.errors)
+pub(crate) fn outside_the_selection(
+    errors: &mut Vec<InputError>,
+    warnings: &mut Vec<String>,
+    selector: &Selector,
+) {
+    let (inside, outside): (Vec<_>, Vec<_>) = std::mem::take(errors)
         .into_iter()
         .partition(|e| e.file == crate::config::FILE_NAME || selector.takes_file(&e.file));
-    state.errors = inside;
-    state.warnings.extend(outside.into_iter().map(|e| {
+    *errors = inside;
+    warnings.extend(outside.into_iter().map(|e| {
         format!(
             "{}:{}:{}: {} (outside the selection, so not checked now)",
             e.file, e.line, e.column, e.message

@@ -3,15 +3,17 @@
 
 use super::frontmatter::{self, SplitError};
 use super::item::{Aspect, Item, ItemKind, generation};
+use super::simple_front::{self, Front, Located};
 use crate::InputError;
 use crate::yaml;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::time::Duration;
 
+/// The frontmatter as the YAML parser reads it, for what the simple form does not cover.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Front {
+struct Parsed {
     name: Spanned<String>,
     evidence: Spanned<String>,
     #[serde(default, deserialize_with = "yaml::duration::option")]
@@ -20,24 +22,37 @@ struct Front {
     inputs: Vec<String>,
 }
 
+impl From<Parsed> for Front {
+    fn from(parsed: Parsed) -> Front {
+        let located = |spanned: Spanned<String>| Located {
+            line: spanned.referenced.line() as usize,
+            column: spanned.referenced.column() as usize,
+            value: spanned.value,
+        };
+        Front {
+            name: located(parsed.name),
+            evidence: located(parsed.evidence),
+            timeout: parsed.timeout,
+            inputs: parsed.inputs,
+        }
+    }
+}
+
 /// Reads one aspect file into its item.
 pub(crate) fn parse(file: &str, text: &str) -> Result<Item, InputError> {
     let fm = split(file, text)?;
     let offset = fm.yaml_line - 1;
-    let front: Front = yaml::from_str(fm.yaml, file, offset).map_err(|mut err| {
-        if err.message.starts_with("missing field") {
-            // serde points a missing field at the start of the map; say what to add.
-            err.message = format!("{}: add it to the frontmatter", err.message);
-        }
-        err
-    })?;
+    let front = match simple_front::read(fm.yaml) {
+        Some(front) => front,
+        None => parse_yaml(fm.yaml, file, offset)?,
+    };
     let name = front.name.value.trim().to_string();
-    let name_line = front.name.referenced.line() as usize + offset;
+    let name_line = front.name.line + offset;
     if name.is_empty() || name.contains('\n') {
         return Err(InputError::new(
             file,
             name_line,
-            front.name.referenced.column() as usize,
+            front.name.column,
             "`name` must be a non-empty, single-line name",
         ));
     }
@@ -45,8 +60,8 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Item, InputError> {
     if command.is_empty() {
         return Err(InputError::new(
             file,
-            front.evidence.referenced.line() as usize + offset,
-            front.evidence.referenced.column() as usize,
+            front.evidence.line + offset,
+            front.evidence.column,
             "`evidence` is empty: give the command that proves this aspect",
         ));
     }
@@ -77,6 +92,17 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Item, InputError> {
             body_line: fm.body_line,
         }),
     })
+}
+
+fn parse_yaml(yaml: &str, file: &str, offset: usize) -> Result<Front, InputError> {
+    let parsed: Parsed = yaml::from_str(yaml, file, offset).map_err(|mut err| {
+        if err.message.starts_with("missing field") {
+            // serde points a missing field at the start of the map; say what to add.
+            err.message = format!("{}: add it to the frontmatter", err.message);
+        }
+        err
+    })?;
+    Ok(parsed.into())
 }
 
 /// The frontmatter and the body, or the error that says what is missing.

@@ -1,7 +1,7 @@
 //! The desired state held between reads, file by file: after a change, `specctl watch`
 //! re-reads the spec and aspect files that changed, not the whole project.
 
-use super::{AspectNames, FileRead, Item, discover_all, flavor_of, read_aspect, read_spec};
+use super::{AspectNames, Claim, FileRead, Item, discover_all, flavor_of, read_aspect, read_spec};
 use crate::InputError;
 use crate::config::Config;
 use std::collections::{BTreeMap, BTreeSet};
@@ -71,7 +71,7 @@ impl Cache {
         let mut names = AspectNames::default();
         for (file, read) in &self.aspects {
             let refused;
-            let read = match names.check(read) {
+            let read = match Claim::of(read).and_then(|claim| names.check(claim)) {
                 Some(err) => {
                     refused = err;
                     &refused

@@ -3,7 +3,7 @@
 
 use globset::{Glob, GlobMatcher};
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// What a walk found: root-relative paths with `/` separators, sorted, and what it had to skip.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -114,49 +114,87 @@ fn walk(
     if !start.is_dir() {
         return;
     }
-    // Links are followed inside the project only: a spec reached through a link must still
-    // be a file of the project.
-    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let walker = ignore::WalkBuilder::new(start)
         .require_git(false)
         .follow_links(true)
         .hidden(false)
         .filter_entry(move |entry| entry.file_name() != ".specctl" && kind.walks_into(entry))
         .build();
+    let mut links = Links::new(root, start);
     for entry in walker {
-        match entry {
-            Ok(entry) => {
-                if !entry.file_type().is_some_and(|t| t.is_file()) {
-                    continue;
-                }
-                let path = entry.path();
-                if !kind.matches(path) {
-                    continue;
-                }
-                if path.to_str().is_none() {
-                    warnings.push(format!(
-                        "{}: the file name is not UTF-8, so it cannot be an item id: skipped (rename it)",
-                        relative(root, path)
-                    ));
-                    continue;
-                }
-                let inside = path
-                    .canonicalize()
-                    .is_ok_and(|real| real.starts_with(&real_root));
-                if !inside {
-                    warnings.push(format!(
-                        "{}: a link that leads outside the project: not read",
-                        relative(root, path)
-                    ));
-                    continue;
-                }
-                let rel = relative(root, path);
-                if glob.is_none_or(|g| g.is_match(&rel)) {
-                    files.insert(rel);
-                }
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                warnings.push(describe_walk_error(root, &err));
+                continue;
             }
-            Err(err) => warnings.push(describe_walk_error(root, &err)),
+        };
+        links.note(&entry);
+        let path = entry.path();
+        if !entry.file_type().is_some_and(|t| t.is_file()) || !kind.matches(path) {
+            continue;
         }
+        if path.to_str().is_none() {
+            warnings.push(format!(
+                "{}: the file name is not UTF-8, so it cannot be an item id: skipped (rename it)",
+                relative(root, path)
+            ));
+            continue;
+        }
+        if !links.inside(&entry) {
+            warnings.push(format!(
+                "{}: a link that leads outside the project: not read",
+                relative(root, path)
+            ));
+            continue;
+        }
+        let rel = relative(root, path);
+        if glob.is_none_or(|g| g.is_match(&rel)) {
+            files.insert(rel);
+        }
+    }
+}
+
+/// Links are followed inside the project only: a spec reached through a link must still be a
+/// file of the project. Only a path the walk reached through a link (the start folder's own,
+/// a followed folder, the file itself) is resolved to tell: resolving costs a system call per
+/// component of every path, and any other path is inside the project as it stands.
+struct Links {
+    real_root: PathBuf,
+    /// Every path is resolved when the start folder is not where its path says.
+    start_is_real: bool,
+    /// Folder links the walk followed so far; it gives a folder before what it holds.
+    followed: Vec<PathBuf>,
+}
+
+impl Links {
+    fn new(root: &Path, start: &Path) -> Links {
+        let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let start_is_real = start
+            .canonicalize()
+            .is_ok_and(|real| real == real_root.join(relative(root, start)));
+        Links {
+            real_root,
+            start_is_real,
+            followed: Vec::new(),
+        }
+    }
+
+    fn note(&mut self, entry: &ignore::DirEntry) {
+        if entry.path_is_symlink() && entry.file_type().is_some_and(|t| t.is_dir()) {
+            self.followed.push(entry.path().to_path_buf());
+        }
+    }
+
+    fn inside(&self, entry: &ignore::DirEntry) -> bool {
+        let path = entry.path();
+        let through_link = !self.start_is_real
+            || entry.path_is_symlink()
+            || self.followed.iter().any(|link| path.starts_with(link));
+        !through_link
+            || path
+                .canonicalize()
+                .is_ok_and(|real| real.starts_with(&self.real_root))
     }
 }
 
@@ -207,6 +245,12 @@ fn glob_base(pattern: &str) -> String {
 
 pub(crate) fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
+    // A walk's paths are already written as ids are: taken whole, without splitting them.
+    if let Some(text) = rel.to_str()
+        && text.split('/').all(|part| !part.is_empty() && part != ".")
+    {
+        return text.to_string();
+    }
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
@@ -271,6 +315,86 @@ mod tests {
         );
         let named = find(root, &["specs/.feature".to_string()], FileKind::Spec);
         assert_eq!(named.files, ["specs/.feature"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_are_followed_inside_the_project_and_refused_outside_it() {
+        use std::os::unix::fs::symlink;
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("far.feature"), "Feature: f\n").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for file in ["real/a.feature", "specs/b.feature"] {
+            let path = root.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "Feature: f\n").unwrap();
+        }
+        symlink(root.join("real"), root.join("specs/inner")).unwrap();
+        symlink(root.join("real/a.feature"), root.join("specs/c.feature")).unwrap();
+        symlink(outside.path(), root.join("specs/outer")).unwrap();
+        symlink(
+            outside.path().join("far.feature"),
+            root.join("specs/d.feature"),
+        )
+        .unwrap();
+        // A start folder that is itself a link, inward and outward.
+        symlink(root.join("real"), root.join("via")).unwrap();
+        symlink(outside.path(), root.join("away")).unwrap();
+        let find = |pattern: &str| find(root, &[pattern.to_string()], FileKind::Spec);
+        let mut specs = find("specs");
+        // The walk meets them in the order the folder lists them.
+        specs.warnings.sort();
+        assert_eq!(
+            specs,
+            Found {
+                files: vec![
+                    "specs/b.feature".into(),
+                    "specs/c.feature".into(),
+                    "specs/inner/a.feature".into(),
+                ],
+                warnings: vec![
+                    "specs/d.feature: a link that leads outside the project: not read".into(),
+                    "specs/outer/far.feature: a link that leads outside the project: not read"
+                        .into(),
+                ],
+            }
+        );
+        assert_eq!(find("via").files, ["via/a.feature"]);
+        assert_eq!(
+            find("away").warnings,
+            ["away/far.feature: a link that leads outside the project: not read"]
+        );
+        assert_eq!(find("away").files, Vec::<String>::new());
+    }
+
+    #[test]
+    fn relative_paths_are_ids_with_slashes_however_the_path_was_written() {
+        let root = Path::new("/p");
+        // What every path gave before the whole-path shortcut: its parts, joined by `/`.
+        let by_parts = |path: &Path| {
+            let rel = path.strip_prefix(root).unwrap_or(path);
+            rel.components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/")
+        };
+        for path in [
+            "/p/specs/a.feature",
+            "/p/specs//a.feature",
+            "/p/./specs/./a.feature",
+            "/p/specs/",
+            "/p/../q/a.feature",
+            "/elsewhere/a.feature",
+            "/p",
+        ] {
+            let path = Path::new(path);
+            assert_eq!(relative(root, path), by_parts(path), "{}", path.display());
+        }
+        assert_eq!(
+            relative(root, Path::new("/p/specs//a.feature")),
+            "specs/a.feature"
+        );
     }
 
     #[test]

@@ -343,13 +343,20 @@ impl Generation {
 
 /// Gives the 2nd, 3rd… item of one file that shares an id the suffix ` #2`, ` #3`…
 pub(crate) fn disambiguate_ids(items: &mut [Item]) {
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for item in items.iter_mut() {
-        let count = seen.entry(item.id.clone()).or_insert(0);
-        *count += 1;
-        if *count > 1 {
-            item.id = format!("{} #{}", item.id, count);
-        }
+    // Counted on borrowed ids first, renamed after: no id is copied to be counted.
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let repeats: Vec<(usize, usize)> = items
+        .iter()
+        .enumerate()
+        .filter_map(|(index, item)| {
+            let count = seen.entry(item.id.as_str()).or_insert(0);
+            *count += 1;
+            (*count > 1).then_some((index, *count))
+        })
+        .collect();
+    for (index, count) in repeats {
+        let item = &mut items[index];
+        item.id = format!("{} #{}", item.id, count);
     }
 }
 

@@ -7,6 +7,8 @@ mod discover;
 mod frontmatter;
 pub mod gherkin;
 pub mod item;
+mod read_ahead;
+mod simple_front;
 pub(crate) mod source;
 mod spec;
 mod stray;
@@ -23,6 +25,7 @@ use crate::InputError;
 use crate::config::Config;
 use discover::FileKind;
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -59,35 +62,45 @@ pub fn flavor_of(config: &Config, file: &str) -> Flavor {
 }
 
 /// [`load`], with each spec file read in the flavor `flavor_of` gives for its root-relative path.
-fn load_with(root: &Path, config: &Config, flavor_of: impl Fn(&str) -> Flavor) -> DesiredState {
-    let found = discover_all(root, config);
-    load_specs(root, config, &found.specs, flavor_of)
-        .join(read_aspects(root, &found.aspects))
-        .with_warnings(found.warnings)
-}
-
-/// The spec `files` (as discovery lists them) read, in order.
-pub(crate) fn read_specs(root: &Path, config: &Config, files: &[String]) -> DesiredState {
-    load_specs(root, config, files, |file| flavor_of(config, file))
-}
-
-fn load_specs(
+fn load_with(
     root: &Path,
     config: &Config,
-    files: &[String],
-    flavor_of: impl Fn(&str) -> Flavor,
+    flavor_of: impl Fn(&str) -> Flavor + Sync,
 ) -> DesiredState {
+    let found = discover_all(root, config);
+    let mut state = DesiredState {
+        spec_files: found.specs.len(),
+        aspect_files: found.aspects.len(),
+        ..DesiredState::default()
+    };
+    read_found(
+        root,
+        config,
+        &found,
+        flavor_of,
+        |read| read,
+        |read| {
+            state.add(read);
+            ControlFlow::Continue(())
+        },
+    );
+    state.warnings = found.warnings;
+    state
+}
+
+/// The spec `files` (as discovery lists them) read in order, on this thread.
+pub(crate) fn read_specs(root: &Path, config: &Config, files: &[String]) -> DesiredState {
     let mut state = DesiredState {
         spec_files: files.len(),
         ..DesiredState::default()
     };
     for file in files {
-        state.add(read_spec(root, file, config, flavor_of(file)));
+        state.add(read_spec(root, file, config, flavor_of(config, file)));
     }
     state
 }
 
-/// The aspect `files` read, in order: a name an earlier file took is refused.
+/// The aspect `files` read in order, on this thread: a name an earlier file took is refused.
 pub(crate) fn read_aspects(root: &Path, files: &[String]) -> DesiredState {
     let mut state = DesiredState {
         aspect_files: files.len(),
@@ -95,9 +108,48 @@ pub(crate) fn read_aspects(root: &Path, files: &[String]) -> DesiredState {
     };
     let mut names = AspectNames::default();
     for file in files {
-        state.add(names.admit(read_aspect(root, file)));
+        let read = read_aspect(root, file);
+        match Claim::of(&read).and_then(|claim| names.check(claim)) {
+            Some(refusal) => state.add(refusal),
+            None => state.add(read),
+        }
     }
     state
+}
+
+/// Reads every file `found` names, specs then aspects, and hands what `prepare` makes of each
+/// to `take` in that order. Files are read, and `prepare` run, on worker threads a few files
+/// ahead of `take`, so what `prepare` leaves out is freed where it was made. An aspect whose
+/// name an earlier file took is refused: what `prepare` makes of its refusal stands in for it.
+/// When `take` breaks, reading stops.
+pub(crate) fn read_found<T: Send>(
+    root: &Path,
+    config: &Config,
+    found: &Found,
+    flavor_of: impl Fn(&str) -> Flavor + Sync,
+    prepare: impl Fn(FileRead) -> T + Sync,
+    mut take: impl FnMut(T) -> ControlFlow<()>,
+) {
+    let specs = found.specs.len();
+    let mut names = AspectNames::default();
+    read_ahead::in_order(
+        specs + found.aspects.len(),
+        workers(),
+        |index| match found.specs.get(index) {
+            Some(file) => (
+                None,
+                prepare(read_spec(root, file, config, flavor_of(file))),
+            ),
+            None => {
+                let read = read_aspect(root, &found.aspects[index - specs]);
+                (Claim::of(&read), prepare(read))
+            }
+        },
+        |(claim, prepared)| match claim.and_then(|claim| names.check(claim)) {
+            Some(refusal) => take(prepare(refusal)),
+            None => take(prepared),
+        },
+    );
 }
 
 impl DesiredState {
@@ -124,6 +176,11 @@ impl DesiredState {
     }
 }
 
+/// Threads to read files on: one per core.
+fn workers() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+}
+
 /// The spec and aspect files a walk of the project finds now (READMEs left out), and what
 /// the walk had to skip.
 #[derive(Debug, Default)]
@@ -131,13 +188,6 @@ pub(crate) struct Found {
     pub specs: Vec<String>,
     pub aspects: Vec<String>,
     pub warnings: Vec<String>,
-}
-
-impl Found {
-    /// No spec or aspect file at all.
-    pub fn is_empty(&self) -> bool {
-        self.specs.is_empty() && self.aspects.is_empty()
-    }
 }
 
 pub(crate) fn discover_all(root: &Path, config: &Config) -> Found {
@@ -213,29 +263,45 @@ pub(crate) fn read_aspect(root: &Path, file: &str) -> FileRead {
 #[derive(Default)]
 pub(crate) struct AspectNames(HashMap<String, (String, usize)>);
 
-impl AspectNames {
-    pub fn admit(&mut self, read: FileRead) -> FileRead {
-        self.check(&read).unwrap_or(read)
-    }
+/// The name an aspect file's item takes, where, and the file's text: all that refusing the
+/// file needs, so the file's read can go where it was made.
+pub(crate) struct Claim {
+    name: String,
+    file: String,
+    line: usize,
+    source: Option<Arc<str>>,
+}
 
-    /// The refusal of `read` when an earlier file took its aspect's name; else its name is
-    /// taken from here on.
-    pub fn check(&mut self, read: &FileRead) -> Option<FileRead> {
+impl Claim {
+    /// The claim of an aspect file's read; `None` when it has no item.
+    pub fn of(read: &FileRead) -> Option<Claim> {
         let item = read.items.first()?;
-        if let Some((first_file, first_line)) = self.0.get(&item.name) {
+        Some(Claim {
+            name: item.name.clone(),
+            file: item.file.clone(),
+            line: item.line,
+            source: read.source.clone(),
+        })
+    }
+}
+
+impl AspectNames {
+    /// The refusal of the file that makes `claim` when an earlier file took its name; else
+    /// the name is taken from here on.
+    pub fn check(&mut self, claim: Claim) -> Option<FileRead> {
+        if let Some((first_file, first_line)) = self.0.get(&claim.name) {
             let err = InputError::new(
-                item.file.as_str(),
-                item.line,
+                claim.file.as_str(),
+                claim.line,
                 1,
                 format!(
                     "the aspect name `{}` is already used at {first_file}:{first_line}: aspect names are ids, give this one another",
-                    item.name
+                    claim.name
                 ),
             );
-            return Some(FileRead::errors(vec![err], read.source.clone()));
+            return Some(FileRead::errors(vec![err], claim.source));
         }
-        self.0
-            .insert(item.name.clone(), (item.file.clone(), item.line));
+        self.0.insert(claim.name, (claim.file, claim.line));
         None
     }
 }
@@ -283,7 +349,7 @@ fn is_readme(file: &str) -> bool {
 fn read(root: &Path, file: &str) -> Result<String, InputError> {
     let bytes = std::fs::read(root.join(file))
         .map_err(|err| InputError::new(file, 1, 1, format!("cannot read this file: {err}")))?;
-    source::decode(file, &bytes)
+    source::decode(file, bytes)
 }
 
 #[cfg(test)]
@@ -370,6 +436,106 @@ mod tests {
         assert_eq!(
             parse_feature("specs/b.feature", BEHAVE, &Config::default()).0,
             vec![]
+        );
+    }
+
+    #[test]
+    fn aspect_names_are_ids_and_a_scenario_of_the_same_name_is_no_rival() {
+        let dir = project(&[
+            (
+                "specs/a.feature",
+                "Feature: f\n  Scenario: pure\n    Given x\n",
+            ),
+            ("aspects/a.md", "---\nname: pure\nevidence: true\n---\n"),
+            ("aspects/b.md", "---\nname: pure\nevidence: false\n---\n"),
+            ("aspects/c.md", "---\nname: other\nevidence: true\n---\n"),
+        ]);
+        let state = load(dir.path(), &Config::default());
+        let shown: Vec<(&str, &str)> = state
+            .items
+            .iter()
+            .map(|i| (i.id.as_str(), i.file.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("specs/a.feature::pure", "specs/a.feature"),
+                ("aspect:pure", "aspects/a.md"),
+                ("aspect:other", "aspects/c.md"),
+            ]
+        );
+        let errors: Vec<(&str, usize, &str)> = state
+            .errors
+            .iter()
+            .map(|e| (e.file.as_str(), e.line, e.message.as_str()))
+            .collect();
+        assert_eq!(
+            errors,
+            [(
+                "aspects/b.md",
+                2,
+                "the aspect name `pure` is already used at aspects/a.md:2: aspect names are ids, give this one another"
+            )]
+        );
+        assert_eq!((state.spec_files, state.aspect_files), (1, 3));
+    }
+
+    /// Files of very different sizes, so that the workers finish them out of order.
+    fn many_files() -> Vec<(String, String)> {
+        let mut files = Vec::new();
+        for n in 0..300 {
+            let scenarios = if n % 7 == 0 { 200 } else { 1 + n % 3 };
+            let mut text = format!("Feature: f{n}\n");
+            for s in 0..scenarios {
+                text.push_str(&format!("  Scenario: s{s} of {n}\n    Given step {s}\n"));
+            }
+            if n % 50 == 3 {
+                text.push_str("  oops\n");
+            }
+            files.push((format!("specs/f{n:03}.feature"), text));
+        }
+        for n in 0..40 {
+            // Every tenth aspect takes a name an earlier one has.
+            let name = if n % 10 == 9 { n - 1 } else { n };
+            let text = format!("---\nname: a{name}\nevidence: true\n---\n");
+            files.push((format!("aspects/a{n:02}.md"), text));
+        }
+        files
+    }
+
+    #[test]
+    fn files_read_on_many_threads_come_in_file_order_as_one_by_one() {
+        let files = many_files();
+        let borrowed: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(f, t)| (f.as_str(), t.as_str()))
+            .collect();
+        let dir = project(&borrowed);
+        let config = Config::default();
+        // The same files read one after another on this thread, as the loader did before.
+        let mut expected = DesiredState::default();
+        let mut names = AspectNames::default();
+        for (file, _) in &files {
+            let read = if file.ends_with(".md") {
+                let read = read_aspect(dir.path(), file);
+                Claim::of(&read)
+                    .and_then(|claim| names.check(claim))
+                    .unwrap_or(read)
+            } else {
+                read_spec(dir.path(), file, &config, Flavor::Classic)
+            };
+            expected.add(read);
+        }
+        for _ in 0..3 {
+            let state = load(dir.path(), &config);
+            assert_eq!(state.items, expected.items);
+            assert_eq!(state.errors, expected.errors);
+        }
+        let lines: Vec<usize> = expected.errors.iter().map(|e| e.line).collect();
+        assert_eq!(
+            lines.len(),
+            6 + 4,
+            "6 broken specs, 4 refused aspects: {lines:?}"
         );
     }
 }

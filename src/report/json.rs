@@ -1,5 +1,5 @@
-//! The versioned JSON documents that `list`, `check`, `plan`, `status` and `audit` print, each
-//! with its summary first and its warnings last.
+//! The versioned JSON documents that `check`, `plan`, `status` and `audit` print (`list`'s is
+//! streamed: `list_writer`); `version` comes first, and no other key's place means anything.
 
 use crate::InputError;
 use crate::desired::Item;
@@ -7,31 +7,10 @@ use serde::Serialize;
 
 pub const VERSION: u32 = 1;
 
-#[derive(Debug, Serialize)]
-pub struct Document<'a, I: Serialize> {
-    pub version: u32,
-    pub summary: Summary,
-    pub items: Vec<I>,
-    pub errors: &'a [InputError],
-    pub warnings: &'a [String],
-}
-
+/// The `summary` of `list`'s document (see [`super::list_writer`]).
 #[derive(Debug, Serialize)]
 pub struct Summary {
     pub total: usize,
-}
-
-/// The document for `specctl list`: desired state only, without any verdict.
-pub fn list(items: &[&Item], errors: &[InputError], warnings: &[String]) -> String {
-    let doc = Document {
-        version: VERSION,
-        summary: Summary { total: items.len() },
-        items: items.to_vec(),
-        errors,
-        warnings,
-    };
-    // Serializing plain data to a String cannot fail.
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
 
 /// One item with its verdict, as `check` and `status` print it.

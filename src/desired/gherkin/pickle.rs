@@ -216,10 +216,55 @@ impl Values<'_> {
             if !out.contains('<') {
                 break;
             }
-            if out.contains(pattern.as_str()) {
-                out = out.replace(pattern.as_str(), &value.value);
+            if let Some(filled) = replace(&out, pattern, &value.value) {
+                out = filled;
             }
         }
         out
+    }
+}
+
+/// `text.replace(pattern, value)` for a `pattern` that starts with `<`, looked for only where
+/// a `<` is (a general substring search costs more to set up than these short texts take to
+/// scan); `None` when `text` does not hold it.
+fn replace(text: &str, pattern: &str, value: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut copied = 0;
+    for (at, _) in text.match_indices('<') {
+        if at >= copied && text[at..].starts_with(pattern) {
+            out.push_str(&text[copied..at]);
+            out.push_str(value);
+            copied = at + pattern.len();
+        }
+    }
+    if copied == 0 {
+        return None;
+    }
+    out.push_str(&text[copied..]);
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_placeholder_is_replaced_as_str_replace_does() {
+        for (text, pattern) in [
+            ("a <n> b <n>", "<n>"),
+            ("<n><n>", "<n>"),
+            ("<<n>>", "<n>"),
+            ("<a<b> <a<b>", "<a<b>"),
+            ("<a<a<b>", "<a<b>"),
+            ("no placeholder", "<n>"),
+            ("<n", "<n>"),
+            ("ü<n>ö", "<n>"),
+            ("<>", "<>"),
+        ] {
+            let expected = text
+                .contains(pattern)
+                .then(|| text.replace(pattern, "v<n>"));
+            assert_eq!(replace(text, pattern, "v<n>"), expected, "{text} {pattern}");
+        }
     }
 }
