@@ -1,7 +1,7 @@
 //! A run's observations recorded while its evidence still runs: a thread of its own opens
 //! the store and writes each finished task's observations as they come.
 
-use super::{Rotation, Store, StoreError};
+use super::{Recorder, Store, StoreError};
 use crate::observe::Observation;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -65,22 +65,28 @@ fn write(root: &Path, keep: usize, receiver: Receiver<Vec<Observation>>) -> Resu
     // The log is folded into the database when the next run opens the store, in its
     // background too, not at a commit that the end of this run would wait for.
     store.no_checkpoint_on_commit()?;
-    let mut rotation = Rotation::new(store.keep);
     // One transaction per batch, with whatever else waits by then: the write lock is held
     // only while rows are written, and the last commit is only the last task's rows.
+    let keep = store.keep;
+    let mut turn = None;
     while let Ok(first) = receiver.recv() {
-        store.record_with(None, &mut rotation, |recorder, rotation| {
+        store.transaction(|tx| {
+            if turn.is_none() {
+                turn = Some(super::record::begin(tx)?);
+            }
+            let mut recorder = Recorder::new(tx, None)?;
             let mut batch = Some(first);
             while let Some(observations) = batch {
-                observations
-                    .iter()
-                    .try_for_each(|o| recorder.add(o, rotation))?;
+                observations.iter().try_for_each(|o| recorder.add(o))?;
                 batch = receiver.try_recv().ok();
             }
             Ok(())
         })?;
     }
-    Ok(())
+    match turn {
+        Some(turn) => store.transaction(|tx| super::record::end(tx, turn, keep)),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]
