@@ -1,56 +1,35 @@
 //! `specctl check`: observe once, record the observation, report it.
 
-use super::{interruptible, jobs, open, print_problems, selected, settle, something_found};
+use super::{Loaded, interruptible, jobs, load, print_problems};
 use crate::cli::{CheckArgs, CheckFormat, Cli};
-use crate::desired::{self, DesiredState, Found, Item};
+use crate::desired::Item;
 use crate::exit::Exit;
-use crate::observe::Part;
 use crate::observe::{self, Observation, Options};
 use crate::partition::{Partition, Run};
 use crate::project::Project;
 use crate::report::outcome::{Counts, Outcome};
 use crate::report::{check, github, json, junit, style::Style};
-use crate::selection::Selector;
 use crate::store::{StoreError, Writer};
 use std::collections::HashMap;
 use std::io::IsTerminal;
-use std::sync::OnceLock;
 use std::time::Instant;
 
 pub fn run(cli: &Cli, args: &CheckArgs) -> Exit {
     let err_style = Style::stderr(cli.color());
-    let (project, selector) = match open(cli, &args.selection) {
-        Ok(opened) => opened,
-        Err(exit) => return exit,
-    };
-    if project.config_error.is_some() {
-        // Evidence named by a broken configuration cannot be trusted to be the right one.
-        let state = desired::load(&project.root, &project.config);
-        if let Ok(loaded) = settle(cli, project, state, selector) {
-            print_problems(&loaded.state, &[], err_style);
-        }
-        return Exit::Invalid;
-    }
-    let found = desired::discover_all(&project.root, &project.config);
-    if let Err(exit) = something_found(cli, &project, found.specs.len() + found.aspects.len()) {
-        return exit;
-    }
-    let partition = args.partition.unwrap_or(Partition::WHOLE);
-    let started = Instant::now();
-    let writer = start_writer(&project);
-    let sink = writer.as_ref().ok().map(Writer::sink);
-    let taken = Taken {
-        project: &project,
-        selector: &selector,
-        partition,
-    };
-    let (state, observed) = read_and_observe(cli, args, &taken, found, sink);
-    let mut loaded = match settle(cli, project, state, selector) {
+    let mut loaded = match load(cli, &args.selection) {
         Ok(loaded) => loaded,
         Err(exit) => return exit,
     };
-    loaded.partition = partition;
-    let (observed, signal) = match observed {
+    loaded.partition = args.partition.unwrap_or(Partition::WHOLE);
+    if loaded.project.config_error.is_some() {
+        // Evidence named by a broken configuration cannot be trusted to be the right one.
+        print_problems(&loaded.state, &[], err_style);
+        return Exit::Invalid;
+    }
+    let started = Instant::now();
+    let writer = start_writer(&loaded.project);
+    let sink = writer.as_ref().ok().map(Writer::sink);
+    let (observed, signal) = match observe_items(cli, args, &loaded, sink) {
         Ok(observed) => observed,
         Err(exit) => return exit,
     };
@@ -165,67 +144,13 @@ pub(crate) fn render(
     super::deliver(cli, output, &text, &counts.closing_line())
 }
 
-/// What a check observes: the project, and the items its selection and slice take.
-struct Taken<'t> {
-    project: &'t Project,
-    selector: &'t Selector,
-    partition: Partition,
-}
-
-/// Reads the desired state and observes it at once: the aspects are read and their evidence
-/// started while the specs are still being read on another thread, and the runners start as
-/// soon as the specs are in. The state comes back as `desired::load` reads it.
-fn read_and_observe(
+fn observe_items(
     cli: &Cli,
     args: &CheckArgs,
-    taken: &Taken<'_>,
-    found: Found,
-    on_observed: Option<observe::Sink>,
-) -> (DesiredState, Result<(observe::Observed, Option<i32>), Exit>) {
-    let (root, config) = (&taken.project.root, &taken.project.config);
-    let (selector, partition) = (taken.selector, taken.partition);
-    let specs: OnceLock<DesiredState> = OnceLock::new();
-    let (aspects, observed) = std::thread::scope(|scope| {
-        let (ready, read) = tokio::sync::oneshot::channel();
-        let (files, specs) = (&found.specs, &specs);
-        scope.spawn(move || {
-            let _ = specs.set(desired::read_specs(root, config, files));
-            let _ = ready.send(());
-        });
-        let aspects = desired::read_aspects(root, &found.aspects);
-        let first = Part {
-            all: &aspects.items,
-            items: selected(&aspects.items, selector, partition),
-        };
-        let rest = async move {
-            read.await.ok()?;
-            let specs = specs.get()?;
-            Some(Part {
-                all: &specs.items,
-                items: selected(&specs.items, selector, partition),
-            })
-        };
-        let observed = observe_parts(cli, args, taken.project, (first, rest), on_observed);
-        (aspects, observed)
-    });
-    let state = specs
-        .into_inner()
-        .unwrap_or_default()
-        .join(aspects)
-        .with_warnings(found.warnings);
-    (state, observed)
-}
-
-fn observe_parts<'a>(
-    cli: &Cli,
-    args: &CheckArgs,
-    project: &Project,
-    (first, rest): (
-        Part<'a>,
-        impl std::future::Future<Output = Option<Part<'a>>>,
-    ),
+    loaded: &Loaded,
     on_observed: Option<observe::Sink>,
 ) -> Result<(observe::Observed, Option<i32>), Exit> {
+    let items = loaded.selected();
     let show_progress =
         args.format == CheckFormat::Human && !cli.quiet && std::io::stderr().is_terminal();
     let bar = show_progress.then(progress_bar);
@@ -236,11 +161,11 @@ fn observe_parts<'a>(
         }) as Box<dyn Fn(usize, usize) + Send + Sync>
     });
     let observed = interruptible(Style::stderr(cli.color()), |interrupt| {
-        observe::observe_parts(
-            &project.root,
-            &project.config,
-            first,
-            rest,
+        observe::observe(
+            &loaded.project.root,
+            &loaded.project.config,
+            &loaded.state.items,
+            &items,
             Options {
                 jobs: jobs(args.jobs),
                 interrupt,

@@ -88,35 +88,6 @@ fn load_with(
     state
 }
 
-/// The spec `files` (as discovery lists them) read in order, on this thread.
-pub(crate) fn read_specs(root: &Path, config: &Config, files: &[String]) -> DesiredState {
-    let mut state = DesiredState {
-        spec_files: files.len(),
-        ..DesiredState::default()
-    };
-    for file in files {
-        state.add(read_spec(root, file, config, flavor_of(config, file)));
-    }
-    state
-}
-
-/// The aspect `files` read in order, on this thread: a name an earlier file took is refused.
-pub(crate) fn read_aspects(root: &Path, files: &[String]) -> DesiredState {
-    let mut state = DesiredState {
-        aspect_files: files.len(),
-        ..DesiredState::default()
-    };
-    let mut names = AspectNames::default();
-    for file in files {
-        let read = read_aspect(root, file);
-        match Claim::of(&read).and_then(|claim| names.check(claim)) {
-            Some(refusal) => state.add(refusal),
-            None => state.add(read),
-        }
-    }
-    state
-}
-
 /// Reads every file `found` names, specs then aspects, and hands what `prepare` makes of each
 /// to `take` in that order. Files are read, and `prepare` run, on worker threads a few files
 /// ahead of `take`, so what `prepare` leaves out is freed where it was made. An aspect whose
@@ -156,23 +127,6 @@ impl DesiredState {
     fn add(&mut self, read: FileRead) {
         self.items.extend(read.items);
         self.errors.extend(read.errors);
-    }
-
-    /// This state with `other`'s files after its own: the specs' state joins the aspects'.
-    pub(crate) fn join(mut self, other: DesiredState) -> DesiredState {
-        self.items.extend(other.items);
-        self.errors.extend(other.errors);
-        self.warnings.extend(other.warnings);
-        self.spec_files += other.spec_files;
-        self.aspect_files += other.aspect_files;
-        self
-    }
-
-    /// This state with discovery's warnings first.
-    pub(crate) fn with_warnings(mut self, mut warnings: Vec<String>) -> DesiredState {
-        warnings.append(&mut self.warnings);
-        self.warnings = warnings;
-        self
     }
 }
 

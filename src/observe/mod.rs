@@ -92,36 +92,13 @@ pub fn trim_message(message: &str) -> String {
     text
 }
 
-/// One part of the desired state, observed as soon as it is read: its items and which of
-/// them are selected. A runner's scenarios are all in one part (its report may name any).
-pub struct Part<'a> {
-    pub all: &'a [Item],
-    pub items: Vec<&'a Item>,
-}
-
 /// Observes `items`, the selected part of `all`: scenarios with no runner are `undefined`
-/// without running anything.
+/// without running anything. Runners start before aspects; the observations follow `items`.
 pub async fn observe(
     root: &Path,
     config: &Config,
     all: &[Item],
     items: &[&Item],
-    options: Options,
-) -> Observed {
-    let whole = Part {
-        all,
-        items: items.to_vec(),
-    };
-    observe_parts(root, config, whole, std::future::ready(None), options).await
-}
-
-/// Observes `first` at once and the part `rest` gives when it is read: its runners start
-/// before any aspect still waiting. The observations follow the parts' items.
-pub async fn observe_parts<'a>(
-    root: &Path,
-    config: &Config,
-    first: Part<'a>,
-    rest: impl std::future::Future<Output = Option<Part<'a>>>,
     options: Options,
 ) -> Observed {
     let context = Context {
@@ -131,37 +108,21 @@ pub async fn observe_parts<'a>(
     };
     let mut dispatch = Dispatch::new(options.jobs);
     let mut run = Run::new(&options);
-    let mut order = Vec::new();
-    run.admit(&mut dispatch, &mut order, config, first);
-    let rest = std::pin::pin!(rest);
-    let mut rest = Some(rest);
+    run.admit(&mut dispatch, config, all, items);
     // Borrowed, not spawned: the items are not copied for each task. One thread serves them
     // all either way (evidence is I/O-bound); a task that panics is a warning, as a spawned
     // task's would be.
     let mut running = FuturesUnordered::new();
     loop {
-        // A part read by now goes ahead of what has not started yet.
-        if let Some(ready) = rest.as_mut().and_then(|r| r.as_mut().now_or_never()) {
-            rest = None;
-            if let Some(part) = ready {
-                run.admit(&mut dispatch, &mut order, config, part);
-            }
-        }
         while let Some(task) = dispatch.next(running.len()) {
             running.push(AssertUnwindSafe(context.run(task)).catch_unwind());
         }
-        tokio::select! {
-            part = async { rest.as_mut().expect("polled only while waiting").await }, if rest.is_some() => {
-                rest = None;
-                if let Some(part) = part {
-                    run.admit(&mut dispatch, &mut order, config, part);
-                }
-            }
-            Some(result) = running.next(), if !running.is_empty() => run.finished(result),
-            else => break,
+        match running.next().await {
+            Some(result) => run.finished(result),
+            None => break,
         }
     }
-    run.into_observed(&order)
+    run.into_observed(items)
 }
 
 /// What one observation has found so far.
@@ -182,22 +143,22 @@ impl<'o> Run<'o> {
         }
     }
 
-    /// Plans a part: its tasks join the dispatch, its verdicts that need no process are in.
+    /// Plans the observation: its tasks join the dispatch, the verdicts that need no process
+    /// are in.
     fn admit<'a>(
         &mut self,
         dispatch: &mut Dispatch<Task<'a>>,
-        order: &mut Vec<&'a Item>,
         config: &Config,
-        part: Part<'a>,
+        all: &'a [Item],
+        items: &[&'a Item],
     ) {
-        let (tasks, immediate) = plan(config, part.all, &part.items);
+        let (tasks, immediate) = plan(config, all, items);
         self.observed.processes += tasks.len();
         for task in tasks {
             let first = matches!(task, Task::Runner(..));
             dispatch.add(task, first);
         }
         self.record(immediate);
-        order.extend(part.items);
     }
 
     fn finished(&mut self, result: std::thread::Result<runner::BatchResult>) {
@@ -402,72 +363,6 @@ mod tests {
             ["aspect:a", "aspect:b", "aspect:c", "specs/a.feature::A"]
         );
         assert_eq!(observed.processes, 4);
-    }
-
-    #[tokio::test]
-    async fn a_part_read_later_goes_ahead_of_the_aspects_still_waiting() {
-        let dir = tempfile::tempdir().unwrap();
-        let log = dir.path().join("log");
-        let (config, specs) = runner_project(&log);
-        let aspects = aspects(&log);
-        // The specs are "read" once the first aspect's observation is in.
-        let (ready, read) = tokio::sync::oneshot::channel::<()>();
-        let ready = std::sync::Mutex::new(Some(ready));
-        let mut opts = options(1);
-        opts.on_observed = Some(Box::new(move |_: &[Observation]| {
-            if let Some(ready) = ready.lock().unwrap().take() {
-                let _ = ready.send(());
-            }
-        }));
-        let first = Part {
-            all: &aspects,
-            items: aspects.iter().collect(),
-        };
-        let rest = async {
-            read.await.ok()?;
-            Some(Part {
-                all: &specs,
-                items: specs.iter().collect(),
-            })
-        };
-        let observed = observe_parts(dir.path(), &config, first, rest, opts).await;
-        assert_eq!(started(&log), "a\nrunner\nb\nc\n");
-        let verdicts: Vec<(&str, Verdict)> = observed
-            .observations
-            .iter()
-            .map(|o| (o.id.as_str(), o.verdict))
-            .collect();
-        assert_eq!(
-            verdicts,
-            [
-                ("aspect:a", Verdict::Pass),
-                ("aspect:b", Verdict::Pass),
-                ("aspect:c", Verdict::Pass),
-                ("specs/a.feature::A", Verdict::Pass)
-            ]
-        );
-    }
-
-    #[tokio::test]
-    async fn a_part_that_never_comes_leaves_the_first_observed() {
-        let dir = tempfile::tempdir().unwrap();
-        let log = dir.path().join("log");
-        let aspects = aspects(&log);
-        let first = Part {
-            all: &aspects,
-            items: aspects.iter().collect(),
-        };
-        let config = Config::default();
-        let observed = observe_parts(
-            dir.path(),
-            &config,
-            first,
-            std::future::ready(None),
-            options(2),
-        )
-        .await;
-        assert_eq!(observed.observations.len(), 3);
-        assert_eq!(observed.processes, 3);
     }
 
     #[test]
