@@ -57,7 +57,10 @@ pub(crate) struct Loaded {
 impl Loaded {
     /// The selected items of this slice.
     pub fn selected(&self) -> Vec<&Item> {
-        selected(&self.state.items, &self.selector, self.partition)
+        self.whole()
+            .into_iter()
+            .filter(|i| self.partition.is_whole() || self.partition.contains(&i.file))
+            .collect()
     }
 
     /// The selected items of every slice: the run that the slices are parts of.
@@ -86,29 +89,7 @@ impl Loaded {
 /// input errors. `Err` when nothing can be done at all (no such folder, a bad tag expression).
 pub(crate) fn load(cli: &Cli, selection: &Selection) -> Result<Loaded, Exit> {
     let (project, selector) = open(cli, selection)?;
-    let state = desired::load(&project.root, &project.config);
-    settle(cli, project, state, selector)
-}
-
-/// The project and the selection, before anything is read.
-pub(crate) fn open(cli: &Cli, selection: &Selection) -> Result<(Project, Selector), Exit> {
-    let style = Style::stderr(cli.color());
-    let project = Project::open(cli.dir.as_deref()).map_err(|err| fatal(style, &err))?;
-    // Before anything is read or run: the names in `redact:` are secrets from here on.
-    crate::redact::init(&project.config.redact);
-    let selector = selection.selector().map_err(|err| fatal(style, &err))?;
-    Ok((project, selector))
-}
-
-/// The desired state as read, made what every command works on: a config error first among
-/// the input errors, those outside the selection warnings. `Err` when the project has no
-/// spec or aspect file at all.
-pub(crate) fn settle(
-    cli: &Cli,
-    project: Project,
-    mut state: DesiredState,
-    selector: Selector,
-) -> Result<Loaded, Exit> {
+    let mut state = desired::load(&project.root, &project.config);
     if let Some(err) = &project.config_error {
         state.errors.insert(0, err.clone());
     }
@@ -122,6 +103,16 @@ pub(crate) fn settle(
     })
 }
 
+/// The project and the selection, before anything is read.
+pub(crate) fn open(cli: &Cli, selection: &Selection) -> Result<(Project, Selector), Exit> {
+    let style = Style::stderr(cli.color());
+    let project = Project::open(cli.dir.as_deref()).map_err(|err| fatal(style, &err))?;
+    // Before anything is read or run: the names in `redact:` are secrets from here on.
+    crate::redact::init(&project.config.redact);
+    let selector = selection.selector().map_err(|err| fatal(style, &err))?;
+    Ok((project, selector))
+}
+
 /// No spec or aspect file at all (`files` found) is an error: a check of nothing must not
 /// pass. Empty files are the user's own and valid; a config error says enough by itself.
 pub(crate) fn something_found(cli: &Cli, project: &Project, files: usize) -> Result<(), Exit> {
@@ -132,19 +123,6 @@ pub(crate) fn something_found(cli: &Cli, project: &Project, files: usize) -> Res
     let folders = desired::feature_folders(&project.root);
     let message = desired::no_items(&config.specs, &config.aspects, &folders);
     Err(fatal(Style::stderr(cli.color()), &message))
-}
-
-/// The items of `items` that the selection and this slice take.
-pub(crate) fn selected<'i>(
-    items: &'i [Item],
-    selector: &Selector,
-    partition: Partition,
-) -> Vec<&'i Item> {
-    items
-        .iter()
-        .filter(|i| selector.matches(i))
-        .filter(|i| partition.is_whole() || partition.contains(&i.file))
-        .collect()
 }
 
 /// An input error in a file the FILTERs do not reach cannot make this run's verdicts wrong:

@@ -101,10 +101,17 @@ pub async fn observe(
     items: &[&Item],
     options: Options,
 ) -> Observed {
+    let mut files: Vec<&str> = all
+        .iter()
+        .filter(|i| i.is_scenario())
+        .map(|i| i.file.as_str())
+        .collect();
+    files.dedup();
     let context = Context {
         root,
         config,
         options: &options,
+        files: &files,
     };
     let mut dispatch = Dispatch::new(options.jobs);
     let mut run = Run::new(&options);
@@ -198,9 +205,9 @@ impl<'o> Run<'o> {
 }
 
 enum Task<'a> {
-    /// A runner, the selected items it proves, its other items (a report may mention those
-    /// too; they are known, so not warned about), and every feature file of the project.
-    Runner(String, Vec<&'a Item>, Vec<&'a Item>, Arc<[&'a str]>),
+    /// A runner, the selected items it proves, and its other items (a report may mention
+    /// those too; they are known, so not warned about).
+    Runner(String, Vec<&'a Item>, Vec<&'a Item>),
     Aspect(&'a Item),
 }
 
@@ -236,24 +243,14 @@ fn plan<'a>(
             },
         }
     }
-    if by_runner.is_empty() {
-        return (tasks, immediate);
-    }
     let selected_ids: std::collections::HashSet<&str> =
         items.iter().map(|i| i.id.as_str()).collect();
-    let mut files: Vec<&str> = all
-        .iter()
-        .filter(|i| i.is_scenario())
-        .map(|i| i.file.as_str())
-        .collect();
-    files.dedup();
-    let files: Arc<[&str]> = files.into();
     for (name, selected) in by_runner {
         let others: Vec<&Item> = all
             .iter()
             .filter(|i| i.runner() == Some(name.as_str()) && !selected_ids.contains(i.id.as_str()))
             .collect();
-        tasks.push(Task::Runner(name, selected, others, files.clone()));
+        tasks.push(Task::Runner(name, selected, others));
     }
     (tasks, immediate)
 }
@@ -263,6 +260,7 @@ struct Context<'a> {
     root: &'a Path,
     config: &'a Config,
     options: &'a Options,
+    files: &'a [&'a str],
 }
 
 impl Context<'_> {
@@ -276,13 +274,13 @@ impl Context<'_> {
         }
         let registry = self.options.registry.as_deref();
         match task {
-            Task::Runner(name, items, others, files) => {
+            Task::Runner(name, items, others) => {
                 let runner = &self.config.evidence[&name];
                 let batch = runner::Batch {
                     name: &name,
                     items: &items,
                     others: &others,
-                    files: &files,
+                    files: self.files,
                     registry,
                 };
                 runner::run(self.root, runner, batch, interrupt).await

@@ -88,13 +88,7 @@ pub async fn run(
         }
         _ => None,
     };
-    let reports = Reports {
-        file: &report_file,
-        dir: &report_dir,
-        root,
-        files,
-        read,
-    };
+    let reports = Reports { root, files, read };
     judge(name, runner, items, others, &finished, reports)
 }
 
@@ -111,13 +105,11 @@ async fn read_aside(runner: &Runner, file: &Path, dir: &Path) -> Result<Vec<Repo
         })
 }
 
-/// Where the runner was told to write its report, and the root its paths may be under.
+/// The runner's reports as read (none when it did not exit, or is judged by its exit code),
+/// and the root and files their paths may name.
 struct Reports<'a> {
-    file: &'a Path,
-    dir: &'a Path,
     root: &'a Path,
     files: &'a [&'a str],
-    /// The reports as read already, if they were.
     read: Option<Result<Vec<Report>, ReportError>>,
 }
 
@@ -159,9 +151,10 @@ fn judge(
         let message = format!("runner `{name}` exited with {code}");
         return all(items, verdict, &with_output(&message, &tail), ms);
     }
-    let read = reports
-        .read
-        .unwrap_or_else(|| read_reports(runner, reports.file, reports.dir));
+    let Some(read) = reports.read else {
+        let message = format!("runner `{name}` (exit {code}): its report was not read");
+        return all(items, Verdict::Error, &message, ms);
+    };
     let read = match read {
         Ok(read) => read,
         Err(ReportError(why)) => {

@@ -56,18 +56,8 @@ pub(crate) fn size(item: &Item) -> usize {
 }
 
 fn steps(out: &mut Vec<u8>, steps: &[Step]) {
-    if steps.is_empty() {
-        out.extend_from_slice(b"[]");
-        return;
-    }
-    out.push(b'[');
-    for (n, step) in steps.iter().enumerate() {
-        out.extend_from_slice(if n == 0 {
-            b"\n        {"
-        } else {
-            b",\n        {"
-        });
-        out.extend_from_slice(b"\n          \"keyword\": ");
+    array(out, steps, b"\n        ", b"\n      ]", |out, step| {
+        out.extend_from_slice(b"{\n          \"keyword\": ");
         string(out, &step.keyword);
         out.extend_from_slice(b",\n          \"text\": ");
         string(out, &step.text);
@@ -82,43 +72,43 @@ fn steps(out: &mut Vec<u8>, steps: &[Step]) {
         }
         if let Some(rows) = &step.data_table {
             out.extend_from_slice(b",\n          \"data_table\": ");
-            table(out, rows);
+            array(
+                out,
+                rows,
+                b"\n            ",
+                b"\n          ]",
+                |out, row| strings(out, row, b"\n              ", b"\n            ]"),
+            );
         }
         out.extend_from_slice(b"\n        }");
-    }
-    out.extend_from_slice(b"\n      ]");
-}
-
-fn table(out: &mut Vec<u8>, rows: &[Vec<String>]) {
-    if rows.is_empty() {
-        out.extend_from_slice(b"[]");
-        return;
-    }
-    out.push(b'[');
-    for (n, row) in rows.iter().enumerate() {
-        out.extend_from_slice(if n == 0 {
-            b"\n            "
-        } else {
-            b",\n            "
-        });
-        strings(out, row, b"\n              ", b"\n            ]");
-    }
-    out.extend_from_slice(b"\n          ]");
+    });
 }
 
 /// An array of strings, each on a line of its own after `indent`; `close` ends it.
 fn strings(out: &mut Vec<u8>, values: &[String], indent: &[u8], close: &[u8]) {
+    array(out, values, indent, close, |out, value| string(out, value));
+}
+
+/// An array as serde_json's pretty printer lays it out: `[]` when empty, else each value on
+/// a line of its own after `indent`, and `close` (the line break, indent and `]`) at the end.
+fn array<T>(
+    out: &mut Vec<u8>,
+    values: &[T],
+    indent: &[u8],
+    close: &[u8],
+    mut value: impl FnMut(&mut Vec<u8>, &T),
+) {
     if values.is_empty() {
         out.extend_from_slice(b"[]");
         return;
     }
     out.push(b'[');
-    for (n, value) in values.iter().enumerate() {
+    for (n, v) in values.iter().enumerate() {
         if n > 0 {
             out.push(b',');
         }
         out.extend_from_slice(indent);
-        string(out, value);
+        value(out, v);
     }
     out.extend_from_slice(close);
 }

@@ -53,11 +53,6 @@ pub enum StoreError {
         path: PathBuf,
         source: rusqlite::Error,
     },
-    #[error(
-        "the observations were not all recorded in the state store {}: its writer stopped unexpectedly; run again",
-        path.display()
-    )]
-    Writer { path: PathBuf },
     #[error("cannot read {what} from the state store {}: {source}", path.display())]
     Read {
         path: PathBuf,

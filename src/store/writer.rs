@@ -3,7 +3,7 @@
 
 use super::{Recorder, Store, StoreError};
 use crate::observe::Observation;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
 
@@ -11,7 +11,6 @@ use std::thread::JoinHandle;
 pub struct Writer {
     sender: Sender<Vec<Observation>>,
     thread: JoinHandle<Result<(), StoreError>>,
-    path: PathBuf,
 }
 
 impl Writer {
@@ -19,21 +18,11 @@ impl Writer {
     /// observations per item.
     pub fn start(root: &Path, keep: usize) -> std::io::Result<Writer> {
         let (sender, receiver) = mpsc::channel();
-        let path = root.join(super::DIR).join(super::FILE);
         let root = root.to_path_buf();
         let thread = std::thread::Builder::new()
             .name("store".into())
             .spawn(move || write(&root, keep, receiver))?;
-        Ok(Writer {
-            sender,
-            thread,
-            path,
-        })
-    }
-
-    /// Queues observations to be recorded.
-    pub fn send(&self, observations: &[Observation]) {
-        queue(&self.sender, observations);
+        Ok(Writer { sender, thread })
     }
 
     /// What an observation calls with each task's observations: they are queued here.
@@ -42,13 +31,14 @@ impl Writer {
         Box::new(move |observations| queue(&sender, observations))
     }
 
-    /// Waits until everything sent is recorded (or the first error).
+    /// Waits until everything sent is recorded (or the first error); every sink must be
+    /// dropped first, or this waits for it. A panic of the writer is a bug, and goes on as
+    /// the same panic would have on this thread.
     pub fn finish(self) -> Result<(), StoreError> {
         drop(self.sender);
-        let path = self.path;
         self.thread
             .join()
-            .unwrap_or(Err(StoreError::Writer { path }))
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     }
 }
 
@@ -108,9 +98,11 @@ mod tests {
     fn what_is_sent_is_recorded_by_the_time_it_finishes() {
         let dir = tempfile::tempdir().unwrap();
         let writer = Writer::start(dir.path(), 10).unwrap();
-        writer.send(&[obs("a", Verdict::Pass), obs("b", Verdict::Fail)]);
-        writer.send(&[]);
-        writer.send(&[obs("c", Verdict::Error)]);
+        let sink = writer.sink();
+        sink(&[obs("a", Verdict::Pass), obs("b", Verdict::Fail)]);
+        sink(&[]);
+        sink(&[obs("c", Verdict::Error)]);
+        drop(sink);
         writer.finish().unwrap();
         let latest = Store::open(dir.path()).unwrap().latest().unwrap();
         let mut got: Vec<(&str, Verdict, Option<&str>)> = latest
@@ -138,7 +130,8 @@ mod tests {
         )
         .unwrap();
         let writer = Writer::start(dir.path(), 10).unwrap();
-        writer.send(&[obs("a", Verdict::Pass)]);
+        let sink = writer.sink();
+        sink(&[obs("a", Verdict::Pass)]);
         let err = writer.finish().unwrap_err();
         assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
     }
@@ -148,7 +141,8 @@ mod tests {
         use std::time::{Duration, Instant};
         let dir = tempfile::tempdir().unwrap();
         let writer = Writer::start(dir.path(), 10).unwrap();
-        writer.send(&[obs("a", Verdict::Pass)]);
+        let sink = writer.sink();
+        sink(&[obs("a", Verdict::Pass)]);
         // Another process sees the first batch before the run ends.
         let give_up = Instant::now() + Duration::from_secs(30);
         let seen = loop {
@@ -160,7 +154,8 @@ mod tests {
             }
         };
         assert_eq!(seen.keys().collect::<Vec<_>>(), ["a"]);
-        writer.send(&[obs("b", Verdict::Fail)]);
+        sink(&[obs("b", Verdict::Fail)]);
+        drop(sink);
         writer.finish().unwrap();
         let latest = Store::open(dir.path()).unwrap().latest().unwrap();
         assert_eq!(latest.len(), 2);
